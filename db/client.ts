@@ -1,0 +1,44 @@
+import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+export type Database = PostgresJsDatabase<typeof schema>;
+/** A transaction or the database itself: business functions accept either. */
+export type Executor = Database | Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+export interface DatabaseConnection {
+  db: Database;
+  sql: postgres.Sql;
+  close(): Promise<void>;
+}
+
+export function connect(url: string, options: { max?: number } = {}): DatabaseConnection {
+  const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connection: { application_name: "symphonics-publisher" } });
+  return { db: drizzle(sql, { schema }), sql, close: () => sql.end({ timeout: 5 }) };
+}
+
+export function databaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set (the quickstart sets it; see README)");
+  return url;
+}
+
+// One pool per process, kept across Next.js dev reloads.
+const globalForDb = globalThis as unknown as { __database?: DatabaseConnection };
+
+export function getConnection(): DatabaseConnection {
+  globalForDb.__database ??= connect(databaseUrl());
+  return globalForDb.__database;
+}
+
+export function getDb(): Database {
+  return getConnection().db;
+}
+
+/**
+ * The postgres.js client under a drizzle database or transaction, for libraries that run their
+ * own SQL (pg-boss) and must join our transaction: enqueueing then commits or rolls back with it.
+ */
+export function rawClient(executor: Executor): postgres.Sql {
+  return (executor as unknown as { session: { client: postgres.Sql } }).session.client;
+}

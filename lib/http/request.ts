@@ -1,0 +1,45 @@
+import { problems } from "./problem";
+
+/** Intake bodies are small JSON documents; 5,000 photo paths fit well under this. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Reads a JSON body, refusing it before buffering more than `limitBytes` (a lying or absent
+ * Content-Length does not get past the streamed count).
+ */
+export async function readJsonBody(request: Request, limitBytes = DEFAULT_BODY_LIMIT): Promise<unknown> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) throw problems.unsupportedMediaType();
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limitBytes) throw problems.tooLarge(limitBytes);
+  if (!request.body) throw problems.malformed("The request has no body; send a JSON object.");
+
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limitBytes) {
+      await reader.cancel();
+      throw problems.tooLarge(limitBytes);
+    }
+    chunks.push(value);
+  }
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw problems.malformed(`The body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** `If-Match: "3"` (or W/"3", or 3) → 3; absent → undefined. */
+export function expectedVersion(request: Request): number | undefined {
+  const header = request.headers.get("if-match");
+  if (header === null) return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!match) throw problems.malformed('If-Match must be the version the intervention was read at, e.g. "3".');
+  return Number(match[1]);
+}

@@ -1,0 +1,250 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Database, Executor } from "@/db/client";
+import {
+  beneficiaries,
+  interventionDocuments,
+  interventionOperations,
+  interventionPhotos,
+  interventionProducts,
+  interventions,
+  publications,
+} from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import type { Principal } from "@/lib/auth/roles";
+import { Problem, problems } from "@/lib/http/problem";
+import { onInterventionChanged } from "@/lib/publication/trigger";
+import type { InterventionInput, InterventionPatch } from "./intake-schema";
+import { loadInterventionAggregate, searchTextOf } from "./repository";
+import { checkInitialStatus, checkTransition, statusAfterReplace } from "./status";
+
+const date = (value: string | null | undefined) => (value ? new Date(value) : null);
+
+function versionConflict(current: number): Problem {
+  return problems.conflict("version_conflict", `The intervention has changed since you read it: it is now at version ${current}.`, {
+    currentVersion: current,
+  });
+}
+
+function forbiddenTransition(reason: string): Problem {
+  return problems.conflict("forbidden_transition", reason);
+}
+
+/** Every write takes the intervention's row lock first, so concurrent writes serialise. */
+async function lockByReference(tx: Executor, reference: string) {
+  const [row] = await tx.select().from(interventions).where(eq(interventions.reference, reference)).for("update");
+  return row ?? null;
+}
+
+async function replaceChildren(tx: Executor, interventionId: string, input: InterventionInput) {
+  await Promise.all([
+    tx.delete(interventionOperations).where(eq(interventionOperations.interventionId, interventionId)),
+    tx.delete(interventionProducts).where(eq(interventionProducts.interventionId, interventionId)),
+    tx.delete(interventionDocuments).where(eq(interventionDocuments.interventionId, interventionId)),
+    tx.delete(interventionPhotos).where(eq(interventionPhotos.interventionId, interventionId)),
+  ]);
+  const withPosition = <T>(items: T[]) => items.map((item, position) => ({ ...item, position, interventionId }));
+  if (input.operations.length) await tx.insert(interventionOperations).values(withPosition(input.operations));
+  if (input.products.length) await tx.insert(interventionProducts).values(withPosition(input.products));
+  if (input.documents.length) {
+    await tx.insert(interventionDocuments).values(
+      withPosition(
+        input.documents.map((d) => ({
+          filePath: d.file_path,
+          type: d.type ?? null,
+          requiresSignature: d.requires_signature,
+          signedAt: date(d.signed_at),
+        })),
+      ),
+    );
+  }
+  // Thousands of photos are possible; insert in chunks to stay under the bind-parameter limit.
+  const photos = withPosition(input.photos.map((p) => ({ filePath: p.file_path })));
+  for (let i = 0; i < photos.length; i += 1000) await tx.insert(interventionPhotos).values(photos.slice(i, i + 1000));
+}
+
+export interface WriteOptions {
+  /** The version the caller last read (from If-Match); a mismatch is a conflict. */
+  expectedVersion?: number;
+}
+
+/**
+ * Creates or replaces a whole intervention. A replacement keeps the publication history; a
+ * published intervention stays published. Returns whether it was created.
+ */
+export async function putIntervention(
+  db: Database,
+  reference: string,
+  input: InterventionInput,
+  actor: Principal,
+  options: WriteOptions = {},
+): Promise<{ created: boolean; id: string }> {
+  return db.transaction(async (tx) => {
+    const current = await lockByReference(tx, reference);
+    const beneficiary = {
+      firstName: input.beneficiary_first_name,
+      lastName: input.beneficiary_last_name,
+      email: input.beneficiary_email,
+      phone: input.beneficiary_phone,
+      contractSignedAt: date(input.contract_signed_at),
+    };
+    const place = {
+      address: input.address,
+      postalCode: input.postal_code,
+      city: input.city,
+      pdl: input.pdl,
+      pce: input.pce || null,
+      searchText: searchTextOf(reference, input.beneficiary_first_name, input.beneficiary_last_name, input.city),
+    };
+
+    if (!current) {
+      if (options.expectedVersion !== undefined) throw problems.notFound(`No intervention has the reference ${reference}.`);
+      const transition = checkInitialStatus(input.status);
+      if (!transition.ok) throw forbiddenTransition(transition.reason);
+      const [{ id: beneficiaryId }] = (await tx.insert(beneficiaries).values(beneficiary).returning({ id: beneficiaries.id })) as [
+        { id: string },
+      ];
+      const [created] = await tx
+        .insert(interventions)
+        .values({
+          reference,
+          beneficiaryId,
+          ...place,
+          status: input.status,
+          completedAt: input.status === "installation_done" ? sql`now()` : null,
+        })
+        // A concurrent create of the same reference loses here and retries as a replace.
+        .onConflictDoNothing({ target: interventions.reference })
+        .returning({ id: interventions.id });
+      if (!created) throw problems.conflict("concurrent_create", `The intervention ${reference} was created concurrently; send it again.`);
+      await tx.insert(publications).values({ interventionId: created.id });
+      await replaceChildren(tx, created.id, input);
+      await recordAudit(tx, actor, "intervention.created", created.id, { status: input.status });
+      await onInterventionChanged(tx, created.id, actor);
+      return { created: true, id: created.id };
+    }
+
+    if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) throw versionConflict(current.version);
+    const transition = checkTransition(current.status, statusAfterReplace(current.status, input.status));
+    if (!transition.ok) throw forbiddenTransition(transition.reason);
+    const status = statusAfterReplace(current.status, input.status);
+    await tx.update(beneficiaries).set({ ...beneficiary, updatedAt: sql`now()` }).where(eq(beneficiaries.id, current.beneficiaryId));
+    await tx
+      .update(interventions)
+      .set({
+        ...place,
+        status,
+        completedAt: status === "installation_done" && current.status !== "installation_done" ? sql`now()` : current.completedAt,
+        version: current.version + 1,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(interventions.id, current.id));
+    await replaceChildren(tx, current.id, input);
+    await recordAudit(tx, actor, "intervention.replaced", current.id, { from: current.status, to: status });
+    await onInterventionChanged(tx, current.id, actor);
+    return { created: false, id: current.id };
+  });
+}
+
+/** Changes the status, records document signatures or the contract signature. */
+export async function patchIntervention(
+  db: Database,
+  reference: string,
+  patch: InterventionPatch,
+  actor: Principal,
+  options: WriteOptions = {},
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const current = await lockByReference(tx, reference);
+    if (!current) throw problems.notFound(`No intervention has the reference ${reference}.`);
+    if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) throw versionConflict(current.version);
+    if (current.status === "cancelled") throw forbiddenTransition("The intervention is cancelled; cancelled is final.");
+
+    const status = patch.status ?? current.status;
+    const transition = checkTransition(current.status, status);
+    if (!transition.ok) throw forbiddenTransition(transition.reason);
+
+    if (patch.documents) {
+      const paths = patch.documents.map((d) => d.file_path);
+      const known = await tx
+        .select({ filePath: interventionDocuments.filePath })
+        .from(interventionDocuments)
+        .where(and(eq(interventionDocuments.interventionId, current.id), inArray(interventionDocuments.filePath, paths)));
+      const knownPaths = new Set(known.map((k) => k.filePath));
+      const unknown = patch.documents.flatMap((d, index) =>
+        knownPaths.has(d.file_path)
+          ? []
+          : [{ field: `documents[${index}].file_path`, message: `The intervention has no document ${d.file_path}.` }],
+      );
+      if (unknown.length) throw problems.invalid(unknown);
+      for (const document of patch.documents) {
+        await tx
+          .update(interventionDocuments)
+          .set({ signedAt: new Date(document.signed_at) })
+          .where(and(eq(interventionDocuments.interventionId, current.id), eq(interventionDocuments.filePath, document.file_path)));
+      }
+    }
+    if (patch.contract_signed_at !== undefined) {
+      await tx
+        .update(beneficiaries)
+        .set({ contractSignedAt: date(patch.contract_signed_at), updatedAt: sql`now()` })
+        .where(eq(beneficiaries.id, current.beneficiaryId));
+    }
+    await tx
+      .update(interventions)
+      .set({
+        status,
+        completedAt: status === "installation_done" && current.status !== "installation_done" ? sql`now()` : current.completedAt,
+        version: current.version + 1,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(interventions.id, current.id));
+    await recordAudit(tx, actor, "intervention.patched", current.id, {
+      ...(patch.status ? { from: current.status, to: status } : {}),
+      ...(patch.contract_signed_at !== undefined ? { contractSigned: patch.contract_signed_at !== null } : {}),
+      ...(patch.documents ? { documentsSigned: patch.documents.map((d) => d.file_path) } : {}),
+    });
+    await onInterventionChanged(tx, current.id, actor);
+  });
+}
+
+const iso = (value: Date | null) => (value ? value.toISOString() : null);
+
+/** The intervention in the workforce app's field names, with its version and publication summary. */
+export async function getInterventionView(db: Executor, reference: string) {
+  const aggregate = await loadInterventionAggregate(db, { reference });
+  if (!aggregate) return null;
+  const { beneficiary, publication } = aggregate;
+  return {
+    reference: aggregate.reference,
+    version: aggregate.version,
+    beneficiary_first_name: beneficiary.firstName,
+    beneficiary_last_name: beneficiary.lastName,
+    beneficiary_email: beneficiary.email,
+    beneficiary_phone: beneficiary.phone,
+    address: aggregate.address,
+    postal_code: aggregate.postalCode,
+    city: aggregate.city,
+    pdl: aggregate.pdl,
+    pce: aggregate.pce,
+    operations: aggregate.operations.map((o) => ({ code: o.code })),
+    products: aggregate.products.map((p) => ({ name: p.name, model: p.model })),
+    documents: aggregate.documents.map((d) => ({
+      file_path: d.filePath,
+      type: d.type,
+      requires_signature: d.requiresSignature,
+      signed_at: iso(d.signedAt),
+    })),
+    photos: aggregate.photos.map((p) => ({ file_path: p.filePath })),
+    status: aggregate.status,
+    contract_signed_at: iso(beneficiary.contractSignedAt),
+    completed_at: iso(aggregate.completedAt),
+    created_at: iso(aggregate.createdAt),
+    updated_at: iso(aggregate.updatedAt),
+    publication: {
+      status: publication.status,
+      dossier_id: publication.dossierId,
+      dossier_status: publication.dossierStatus,
+      published_at: iso(publication.publishedAt),
+    },
+  };
+}
