@@ -42,3 +42,9 @@ export function getDb(): Database {
 export function rawClient(executor: Executor): postgres.Sql {
   return (executor as unknown as { session: { client: postgres.Sql } }).session.client;
 }
+
+/** True for a unique-constraint violation, whether drizzle wrapped the driver's error or not. */
+export function isUniqueViolation(error: unknown): boolean {
+  const candidate = error as { code?: string; cause?: { code?: string } } | null;
+  return candidate?.code === "23505" || candidate?.cause?.code === "23505";
+}

