@@ -1,10 +1,44 @@
 import type { StaffRole } from "@/db/schema";
 import { getDb } from "@/db/client";
-import { problems } from "@/lib/http/problem";
+import { Problem, problems } from "@/lib/http/problem";
 import { principalForApiToken } from "./api-tokens";
 import { hasRole, type Principal } from "./roles";
+import { principalForSessionToken } from "./session";
+import { parseCookieHeader, sessionTokenFromCookies } from "./session-token";
 
-/** The principal behind a request: an `Authorization: Bearer` API token. */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export const crossSiteRequest = () =>
+  new Problem({
+    status: 403,
+    title: "Cross-site request refused",
+    code: "cross_site_request",
+    detail: "A state-changing request authenticated by the session cookie must come from this application's own pages.",
+  });
+
+/**
+ * Browsers attach the session cookie to requests any site triggers, so a cookie-authenticated
+ * change must prove it comes from our own pages: Sec-Fetch-Site says so in every current
+ * browser; Origin is the fallback. A request carrying neither is refused, since every browser
+ * sends Origin with a POST, PUT, PATCH or DELETE. API tokens are not ambient, so they are exempt.
+ */
+export function isSameOriginRequest(request: Request): boolean {
+  const fetchSite = request.headers.get("sec-fetch-site");
+  if (fetchSite) return fetchSite === "same-origin";
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? new URL(request.url).host;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The principal behind a request: an `Authorization: Bearer` API token, or else the staff
+ * member's session cookie. Throws 403 for a cookie-authenticated change from another site.
+ */
 export async function authenticate(request: Request): Promise<Principal | null> {
   const header = request.headers.get("authorization");
   if (header) {
@@ -12,7 +46,11 @@ export async function authenticate(request: Request): Promise<Principal | null> 
     if (!match) return null;
     return principalForApiToken(getDb(), match[1]!);
   }
-  return null;
+  const token = sessionTokenFromCookies(parseCookieHeader(request.headers.get("cookie")));
+  if (!token) return null;
+  const principal = await principalForSessionToken(getDb(), token);
+  if (principal && !SAFE_METHODS.has(request.method.toUpperCase()) && !isSameOriginRequest(request)) throw crossSiteRequest();
+  return principal;
 }
 
 /** Authenticates and checks the role, or throws the 401/403 problem. */

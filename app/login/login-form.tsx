@@ -1,0 +1,63 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useState, type FormEvent } from "react";
+import { LOCKED_ERROR_PREFIX } from "@/lib/auth/login-errors";
+
+function messageFor(error: string): string {
+  if (error.startsWith(LOCKED_ERROR_PREFIX)) {
+    const until = new Date(error.slice(LOCKED_ERROR_PREFIX.length));
+    return `Too many failed attempts: this account is locked until ${until.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}. Try again then, or ask an administrator.`;
+  }
+  if (error === "CredentialsSignin") return "The email or the password is wrong.";
+  return "Signing in failed; please try again.";
+}
+
+export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setError(null);
+    try {
+      const result = await signIn("credentials", { email: form.get("email"), password: form.get("password"), redirect: false });
+      if (result?.ok && !result.error) {
+        // A full navigation, so every server component renders with the new session.
+        window.location.assign(callbackUrl);
+        return;
+      }
+      setError(messageFor(result?.error ?? ""));
+    } catch {
+      setError("The server could not be reached; check your connection and try again.");
+    }
+    setPending(false);
+  }
+
+  return (
+    <form onSubmit={submit} className="mt-6 space-y-4" noValidate={false}>
+      <div>
+        <label htmlFor="email" className="block text-sm font-medium text-slate-700">
+          Email
+        </label>
+        <input id="email" name="email" type="email" autoComplete="username" required autoFocus className="input mt-1 w-full" />
+      </div>
+      <div>
+        <label htmlFor="password" className="block text-sm font-medium text-slate-700">
+          Password
+        </label>
+        <input id="password" name="password" type="password" autoComplete="current-password" required className="input mt-1 w-full" />
+      </div>
+      {error && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {error}
+        </p>
+      )}
+      <button type="submit" disabled={pending} className="btn btn-primary w-full">
+        {pending ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  );
+}
