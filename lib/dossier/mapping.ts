@@ -1,0 +1,283 @@
+import type { z } from "zod";
+import type { InterventionAggregate } from "@/lib/interventions/repository";
+import type { FieldProblem } from "@/lib/http/problem";
+import { isSafeStoragePath } from "@/lib/storage/paths";
+import {
+  addPhotosPayloadSchema,
+  dossierPayloadSchema,
+  MAX_PHOTOS_PER_CALL,
+  MAX_PHOTOS_PER_DOSSIER,
+  type AddPhotosPayload,
+  type DossierPayload,
+} from "./payload-schema";
+import {
+  normaliseCeeCode,
+  normaliseEmail,
+  normalisePce,
+  normalisePdl,
+  normalisePhone,
+  normalisePostalCode,
+  normaliseText,
+  type Normalised,
+} from "./normalise";
+
+/** What the mapping reads of an intervention aggregate (a loaded InterventionAggregate fits). */
+export type DossierSource = Pick<InterventionAggregate, "reference" | "completedAt" | "address" | "postalCode" | "city" | "pdl" | "pce"> & {
+  beneficiary: Pick<InterventionAggregate["beneficiary"], "firstName" | "lastName" | "email" | "phone">;
+  operations: Pick<InterventionAggregate["operations"][number], "code">[];
+  products: Pick<InterventionAggregate["products"][number], "name" | "model">[];
+  documents: Pick<InterventionAggregate["documents"][number], "type" | "filePath">[];
+  photos: Pick<InterventionAggregate["photos"][number], "filePath">[];
+};
+
+export interface MappingDeps {
+  /**
+   * The download link sent for a stored file. Must give the same URL for the same file across
+   * retries (anchor the expiry on a fixed date): the URLs are part of the idempotency keys, and
+   * Symphonics only recognises a photo it already has by its URL.
+   */
+  signUrl(path: string): string;
+  fileExists(path: string): Promise<boolean>;
+}
+
+export type MappingResult =
+  | { ok: true; payload: DossierPayload; extraPhotoBatches: AddPhotosPayload[] }
+  | { ok: false; problems: FieldProblem[] };
+
+/** Stored-file checks run in parallel, but bounded: a dossier can have 2,000 photos. */
+const FILE_CHECK_CONCURRENCY = 32;
+
+/**
+ * Builds the Symphonics dossier of an intervention, or says in the workforce app's own field
+ * names, in words its users understand, everything that must be corrected first.
+ */
+export async function mapInterventionToDossier(aggregate: DossierSource, deps: MappingDeps): Promise<MappingResult> {
+  const problems = new ProblemList();
+  const { beneficiary } = aggregate;
+
+  const accepted = <T>(result: Normalised<T>, field: string, fallback: T): T => {
+    if (result.ok) return result.value;
+    problems.add(field, explain(field, fallback));
+    return fallback;
+  };
+
+  const email = accepted(normaliseEmail(beneficiary.email), "beneficiary_email", beneficiary.email.trim());
+  const phone = accepted(normalisePhone(beneficiary.phone), "beneficiary_phone", beneficiary.phone.trim());
+  const postalCode = accepted(normalisePostalCode(aggregate.postalCode), "postal_code", aggregate.postalCode.trim());
+  const pdl = accepted(normalisePdl(aggregate.pdl), "pdl", aggregate.pdl.trim());
+  const pce = accepted(normalisePce(aggregate.pce), "pce", aggregate.pce?.trim());
+  const services = aggregate.operations.map((operation, index) => ({
+    code: accepted(normaliseCeeCode(operation.code), `operations[${index}].code`, operation.code.trim()),
+  }));
+
+  if (aggregate.photos.length > MAX_PHOTOS_PER_DOSSIER) {
+    problems.add("photos", explain("photos", aggregate.photos.length));
+  }
+  const [documentUrls, photoUrls] = await Promise.all([
+    storedFileUrls(aggregate.documents, "documents", deps, problems),
+    storedFileUrls(aggregate.photos, "photos", deps, problems),
+  ]);
+
+  const photos = photoUrls.map((url) => ({ url }));
+  const firstPhotos = photos.slice(0, MAX_PHOTOS_PER_CALL);
+  const payload: DossierPayload = {
+    externalReference: aggregate.reference,
+    ...(aggregate.completedAt ? { completedAt: utcTimestamp(aggregate.completedAt) } : {}),
+    customer: {
+      firstName: normaliseText(beneficiary.firstName),
+      lastName: normaliseText(beneficiary.lastName),
+      email,
+      phone,
+    },
+    installation: {
+      address: normaliseText(aggregate.address),
+      postalCode,
+      city: normaliseText(aggregate.city),
+      pdl,
+      ...(pce === undefined ? {} : { pce }),
+    },
+    services,
+    equipment: aggregate.products.map((product) => ({ name: normaliseText(product.name), model: normaliseText(product.model) })),
+    documents: aggregate.documents.map((document, index) => ({
+      ...(document.type ? { type: document.type } : {}),
+      url: documentUrls[index] ?? "",
+    })),
+    ...(firstPhotos.length > 0 ? { photos: firstPhotos } : {}),
+  };
+  const extraPhotoBatches: AddPhotosPayload[] = [];
+  for (let start = MAX_PHOTOS_PER_CALL; start < photos.length; start += MAX_PHOTOS_PER_CALL) {
+    extraPhotoBatches.push({ photos: photos.slice(start, start + MAX_PHOTOS_PER_CALL) });
+  }
+
+  // The payload schema is the contract's last word: anything the checks above let through is
+  // still caught here, before any call, and reported against the workforce field it came from.
+  reportSchemaIssues(dossierPayloadSchema.safeParse(payload).error, 0, payload, problems);
+  extraPhotoBatches.forEach((batch, index) =>
+    reportSchemaIssues(addPhotosPayloadSchema.safeParse(batch).error, (index + 1) * MAX_PHOTOS_PER_CALL, batch, problems),
+  );
+
+  return problems.isEmpty() ? { ok: true, payload, extraPhotoBatches } : { ok: false, problems: problems.list() };
+}
+
+/** The signed URL of each stored file, reporting unsafe, duplicated and missing paths. */
+async function storedFileUrls(
+  files: readonly { filePath: string }[],
+  kind: "documents" | "photos",
+  deps: MappingDeps,
+  problems: ProblemList,
+): Promise<string[]> {
+  const firstIndexOf = new Map<string, number>();
+  files.forEach(({ filePath }, index) => {
+    const field = `${kind}[${index}].file_path`;
+    const first = firstIndexOf.get(filePath);
+    if (!isSafeStoragePath(filePath)) problems.add(field, `The file path ${filePath} is not a valid path in the file storage.`);
+    else if (first !== undefined) problems.add(field, `The file ${filePath} is listed twice (also as ${kind}[${first}]).`);
+    else firstIndexOf.set(filePath, index);
+  });
+
+  const present = await mapConcurrently(files, FILE_CHECK_CONCURRENCY, ({ filePath }) =>
+    isSafeStoragePath(filePath) ? deps.fileExists(filePath) : Promise.resolve(true),
+  );
+  present.forEach((exists, index) => {
+    const filePath = files[index]?.filePath ?? "";
+    if (!exists) problems.add(`${kind}[${index}].file_path`, `The file ${filePath} is missing from the file storage.`);
+  });
+
+  return files.map(({ filePath }) => (isSafeStoragePath(filePath) ? deps.signUrl(filePath) : ""));
+}
+
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** RFC 3339 UTC without milliseconds, e.g. 2026-11-20T15:42:00Z. */
+function utcTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** One problem per workforce field, in the order found: the first explanation is the useful one. */
+class ProblemList {
+  private readonly byField = new Map<string, string>();
+
+  add(field: string, message: string): void {
+    if (!this.byField.has(field)) this.byField.set(field, message);
+  }
+
+  isEmpty(): boolean {
+    return this.byField.size === 0;
+  }
+
+  list(): FieldProblem[] {
+    return [...this.byField].map(([field, message]) => ({ field, message }));
+  }
+}
+
+function reportSchemaIssues(error: z.ZodError | undefined, photoOffset: number, payload: unknown, problems: ProblemList): void {
+  for (const issue of error?.issues ?? []) {
+    const field = workforceField(issue.path, photoOffset);
+    problems.add(field, explain(field, valueAt(payload, issue.path), issue.message));
+  }
+}
+
+/** The workforce app's name of a payload field, e.g. services[2].code → operations[2].code. */
+function workforceField(path: readonly PropertyKey[], photoOffset = 0): string {
+  const [first, second, third] = path;
+  const scalar: Record<string, string> = {
+    "externalReference": "reference",
+    "completedAt": "completed_at",
+    "customer.firstName": "beneficiary_first_name",
+    "customer.lastName": "beneficiary_last_name",
+    "customer.email": "beneficiary_email",
+    "customer.phone": "beneficiary_phone",
+    "installation.address": "address",
+    "installation.postalCode": "postal_code",
+    "installation.city": "city",
+    "installation.pdl": "pdl",
+    "installation.pce": "pce",
+  };
+  const named = scalar[[first, second].filter((part) => part !== undefined).join(".")] ?? scalar[String(first)];
+  if (named) return named;
+
+  const lists: Record<string, { name: string; fields: Record<string, string> }> = {
+    services: { name: "operations", fields: { code: "code" } },
+    equipment: { name: "products", fields: { name: "name", model: "model" } },
+    documents: { name: "documents", fields: { url: "file_path", type: "type" } },
+    photos: { name: "photos", fields: { url: "file_path" } },
+  };
+  const list = lists[String(first)];
+  if (!list) return path.map(String).join(".") || "(dossier)";
+  if (typeof second !== "number") return list.name;
+  const index = first === "photos" ? second + photoOffset : second;
+  const field = third === undefined ? undefined : (list.fields[String(third)] ?? String(third));
+  return field ? `${list.name}[${index}].${field}` : `${list.name}[${index}]`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const part of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
+
+const shown = (value: unknown) => (typeof value === "string" || typeof value === "number" ? ` ${value}` : "");
+
+/** A message for the people who correct interventions: what is wrong and what is expected. */
+function explain(field: string, value: unknown, rule?: string): string {
+  const kind = field.replace(/\[\d+\]/g, "[]");
+  switch (kind) {
+    case "reference":
+      return `The intervention reference${shown(value)} must be 1 to 64 letters, digits or . _ : - characters.`;
+    case "completed_at":
+      return "The completion date is not a valid date.";
+    case "beneficiary_first_name":
+      return "The beneficiary's first name must be filled in, with at most 100 characters.";
+    case "beneficiary_last_name":
+      return "The beneficiary's last name must be filled in, with at most 100 characters.";
+    case "beneficiary_email":
+      return `The email address${shown(value)} is not valid; it must look like camille.durand@example.fr (at most 254 characters).`;
+    case "beneficiary_phone":
+      return `The phone number${shown(value)} must be a French or international number, e.g. 06 12 34 56 78.`;
+    case "address":
+      return "The address must be filled in, with at most 200 characters.";
+    case "postal_code":
+      return `The postal code${shown(value)} must be a French postal code of 5 digits, e.g. 69003.`;
+    case "city":
+      return "The city must be filled in, with at most 100 characters.";
+    case "pdl":
+      return `The PDL (electricity delivery point)${shown(value)} must be 14 digits.`;
+    case "pce":
+      return `The PCE (gas delivery point)${shown(value)} must be 14 digits or GI followed by 6 digits; leave it empty when there is no gas supply.`;
+    case "operations":
+      return "There must be 1 to 20 operations (CEE codes).";
+    case "operations[].code":
+      return `The operation code${shown(value)} is not a CEE operation code, e.g. BAR-TH-171.`;
+    case "products":
+      return "There must be 1 to 50 installed products.";
+    case "products[].name":
+      return "The product name must be filled in, with at most 200 characters.";
+    case "products[].model":
+      return "The product model must be filled in, with at most 200 characters.";
+    case "documents":
+      return "There must be 1 to 50 documents, including the signed contract.";
+    case "documents[].type":
+      return "The document type must be contract, quote, invoice, certificate or other.";
+    case "documents[].file_path":
+    case "photos[].file_path":
+      return "The link made for this file is not accepted by Symphonics (it must be an https link of at most 2,048 characters); an administrator must check the file link settings.";
+    case "photos":
+      return `There are${shown(value)} photos; Symphonics accepts at most ${MAX_PHOTOS_PER_DOSSIER.toLocaleString("en")} per dossier.`;
+    default:
+      return `This value is not accepted by Symphonics${rule ? `: ${rule}` : ""}.`;
+  }
+}
