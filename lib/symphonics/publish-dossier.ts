@@ -1,0 +1,101 @@
+import type { AddPhotosPayload, DossierPayload } from "@/lib/dossier/payload-schema";
+import type { SymphonicsClient } from "./client";
+import { addPhotosKey, createDossierKey } from "./idempotency";
+import type { AttemptRecord, FailedOutcome, Operation } from "./outcomes";
+
+/**
+ * Sends one dossier: the create call, then the photos beyond the first 50 in batches. Written
+ * to be interrupted anywhere and run again: every call has a key derived from its content, the
+ * dossier id and the confirmed photo count are handed to the caller as soon as known, and a run
+ * resumes after the last confirmed batch. Retry timing is the caller's (the publication worker).
+ */
+export interface DossierToSend {
+  payload: DossierPayload;
+  extraPhotoBatches: AddPhotosPayload[];
+  /** Photos Symphonics already confirmed (those of the create call included), from a previous run. */
+  photosAlreadySent?: number;
+  /** The dossier a previous run created or adopted: no create call this time. */
+  existingDossierId?: string | null;
+}
+
+export interface PublicationHooks {
+  /** Every HTTP exchange, for the attempt log. */
+  onAttempt(record: AttemptRecord): Promise<void> | void;
+  /** The dossier exists at Symphonics (created or adopted): store its id before anything else. */
+  onDossierCreated?(dossierId: string): Promise<void> | void;
+  /** Photos confirmed so far, in total; the next run resumes from there. */
+  onPhotosConfirmed?(count: number): Promise<void> | void;
+}
+
+export type PublicationResult =
+  | { kind: "published"; dossierId: string; photosConfirmed: number; adopted: boolean }
+  /** `outcome` is the failing call's, for the caller's retry policy. */
+  | { kind: "failed"; step: Operation; outcome: FailedOutcome; dossierId: string | null; photosConfirmed: number };
+
+export async function sendDossier(client: SymphonicsClient, dossier: DossierToSend, hooks: PublicationHooks): Promise<PublicationResult> {
+  const options = { onExchange: (record: AttemptRecord) => hooks.onAttempt(record) };
+  const { payload } = dossier;
+  // Batch 0 travels with the create call; each batch's position is part of its key.
+  const batches = [payload.photos ?? [], ...dossier.extraPhotoBatches.map((batch) => batch.photos)];
+
+  let dossierId = dossier.existingDossierId ?? null;
+  let confirmed = dossier.existingDossierId ? (dossier.photosAlreadySent ?? 0) : 0;
+  let adopted = false;
+
+  if (!dossierId) {
+    const created = await createOrAdopt(client, payload, options);
+    if (created.kind === "failed") return { ...created, dossierId: null, photosConfirmed: 0 };
+    dossierId = created.dossierId;
+    adopted = created.adopted;
+    await hooks.onDossierCreated?.(dossierId);
+    if (!adopted) {
+      confirmed = batches[0]?.length ?? 0;
+      await hooks.onPhotosConfirmed?.(confirmed);
+    }
+    // An adopted dossier was created by an earlier attempt, perhaps with other photos: its
+    // batch 0 is sent again (Symphonics ignores the URLs it already has).
+  }
+
+  let end = 0;
+  for (const [index, photos] of batches.entries()) {
+    end += photos.length;
+    if (photos.length === 0 || end <= confirmed) continue;
+    const batch: AddPhotosPayload = { photos };
+    const key = addPhotosKey(dossierId, index, batch);
+    let outcome = await client.addPhotos(dossierId, batch, key, options);
+    // No answer: the batch may have been stored; the same key either replays or stores it.
+    if (outcome.kind === "ambiguous") outcome = await client.addPhotos(dossierId, batch, key, options);
+    if (outcome.kind !== "success") return { kind: "failed", step: "add_photos", outcome, dossierId, photosConfirmed: confirmed };
+    confirmed = end;
+    await hooks.onPhotosConfirmed?.(confirmed);
+  }
+  return { kind: "published", dossierId, photosConfirmed: confirmed, adopted };
+}
+
+type Created = { kind: "created"; dossierId: string; adopted: boolean } | { kind: "failed"; step: Operation; outcome: FailedOutcome };
+
+/**
+ * Create the dossier, adopting it when an earlier attempt already did. Without an answer the
+ * call is repeated once with the same key (a replay if it was stored); if that is inconclusive
+ * too, the dossier is looked up by its externalReference (§2, §3.4).
+ */
+async function createOrAdopt(client: SymphonicsClient, payload: DossierPayload, options: { onExchange: (record: AttemptRecord) => Promise<void> | void }): Promise<Created> {
+  const key = createDossierKey(payload.externalReference, payload);
+  let outcome = await client.createDossier(payload, key, options);
+  if (outcome.kind === "ambiguous") {
+    outcome = await client.createDossier(payload, key, options);
+    if (outcome.kind === "ambiguous" || outcome.kind === "retryable") {
+      const found = await client.findDossierByExternalReference(payload.externalReference, options);
+      if (found.kind === "success" && found.value) return { kind: "created", dossierId: found.value.id, adopted: true };
+    }
+  }
+  switch (outcome.kind) {
+    case "success":
+      // A replay is the stored answer to this very request: the dossier is ours, photos included.
+      return { kind: "created", dossierId: outcome.value.id, adopted: false };
+    case "dossier_exists":
+      return { kind: "created", dossierId: outcome.dossierId, adopted: true };
+    default:
+      return { kind: "failed", step: "create_dossier", outcome };
+  }
+}
