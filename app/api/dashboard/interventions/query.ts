@@ -1,0 +1,147 @@
+import { and, asc, desc, eq, gte, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Executor } from "@/db/client";
+import { beneficiaries, interventions, interventionStatus, publicationStatus, publications } from "@/db/schema";
+import { problems, zodProblems } from "@/lib/http/problem";
+
+export const LIST_SORTS = ["updated_desc", "updated_asc", "reference_asc", "reference_desc"] as const;
+export type ListSort = (typeof LIST_SORTS)[number];
+
+const list = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((value) => value.split(",").filter(Boolean))
+    .pipe(z.array(z.enum(values, { error: `must be a comma-separated list of: ${values.join(", ")}` })).max(values.length));
+
+const day = z.iso.date({ error: "must be a date written YYYY-MM-DD" });
+
+/** The list's query string: every filter lives in the URL, so a view can be shared as a link. */
+export const listQuerySchema = z
+  .object({
+    publication: list(publicationStatus.enumValues).optional(),
+    status: list(interventionStatus.enumValues).optional(),
+    // A trigram index answers substring searches only from three characters on.
+    q: z.string().trim().min(3, "must be at least 3 characters").max(100, "must be at most 100 characters").optional(),
+    /** Last change on or after this day (in `tz`), and on or before `to`. */
+    from: day.optional(),
+    to: day.optional(),
+    tz: z.string().max(64).refine(isTimeZone, "must be an IANA time zone, e.g. Europe/Paris").default("UTC"),
+    sort: z.enum(LIST_SORTS, { error: `must be one of: ${LIST_SORTS.join(", ")}` }).default("updated_desc"),
+    cursor: z.string().max(300).optional(),
+    limit: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(200, "must be at most 200").default(50),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ["to"], message: "must not be before from" });
+
+export type ListQuery = z.infer<typeof listQuerySchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function parseListQuery(params: URLSearchParams): ListQuery {
+  const raw = Object.fromEntries([...params.keys()].map((key) => [key, params.get(key) || undefined]));
+  const parsed = listQuerySchema.safeParse(raw);
+  // Named by the query parameter alone: `publication`, not `publication[1]`, is what the caller wrote.
+  if (!parsed.success) throw problems.invalid(zodProblems(parsed.error).map((p) => ({ ...p, field: p.field.replace(/\[\d+\]$/, "") })));
+  return parsed.data;
+}
+
+/**
+ * Keyset cursor: the sort key of the last row shown. The timestamp travels as PostgreSQL text so
+ * its microseconds survive (a JavaScript Date would round them and skip or repeat rows).
+ */
+const cursorSchema = z.tuple([z.string().max(100), z.uuid()]);
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // Falls through to the 422 below.
+  }
+  throw problems.invalid([{ field: "cursor", message: "is not a cursor this list produced; start again from the first page" }]);
+}
+
+const encodeCursor = (key: string, id: string) => Buffer.from(JSON.stringify([key, id])).toString("base64url");
+
+const iso = (value: Date | null) => (value ? value.toISOString() : null);
+
+/** One page of interventions, filtered, searched and sorted in the database. */
+export async function listInterventions(db: Executor, query: ListQuery) {
+  const where: SQL[] = [];
+  if (query.publication?.length) where.push(inArray(publications.status, query.publication));
+  if (query.status?.length) where.push(inArray(interventions.status, query.status));
+  if (query.q) where.push(ilike(interventions.searchText, `%${query.q.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`));
+  // Days are the staff member's own: 2026-11-25 in Paris starts at 23:00 UTC the day before.
+  if (query.from) where.push(gte(interventions.updatedAt, sql`(${query.from}::date)::timestamp at time zone ${query.tz}`));
+  if (query.to) where.push(lt(interventions.updatedAt, sql`(${query.to}::date + 1)::timestamp at time zone ${query.tz}`));
+
+  const byReference = query.sort.startsWith("reference");
+  const descending = query.sort.endsWith("desc");
+  const sortKey = byReference ? sql<string>`${interventions.reference}` : sql<string>`${interventions.updatedAt}::text`;
+  if (query.cursor) {
+    const [key, id] = decodeCursor(query.cursor);
+    const after = byReference ? sql`${key}` : sql`${key}::timestamptz`;
+    const column = byReference ? interventions.reference : interventions.updatedAt;
+    // A row comparison, which PostgreSQL answers straight from the (updated_at, id) index.
+    where.push(descending ? sql`(${column}, ${interventions.id}) < (${after}, ${id}::uuid)` : sql`(${column}, ${interventions.id}) > (${after}, ${id}::uuid)`);
+  }
+  const direction = descending ? desc : asc;
+  const order = byReference ? [direction(interventions.reference), direction(interventions.id)] : [direction(interventions.updatedAt), direction(interventions.id)];
+
+  const rows = await db
+    .select({
+      id: interventions.id,
+      reference: interventions.reference,
+      status: interventions.status,
+      city: interventions.city,
+      postalCode: interventions.postalCode,
+      firstName: beneficiaries.firstName,
+      lastName: beneficiaries.lastName,
+      completedAt: interventions.completedAt,
+      updatedAt: interventions.updatedAt,
+      publicationStatus: publications.status,
+      dossierId: publications.dossierId,
+      dossierStatus: publications.dossierStatus,
+      attemptCount: publications.attemptCount,
+      lastErrorMessage: publications.lastErrorMessage,
+      nextAttemptAt: publications.nextAttemptAt,
+      sortKey,
+    })
+    .from(interventions)
+    .innerJoin(publications, eq(publications.interventionId, interventions.id))
+    .innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId))
+    .where(and(...where))
+    .orderBy(...order)
+    .limit(query.limit + 1);
+
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({
+      id: row.id,
+      reference: row.reference,
+      status: row.status,
+      city: row.city,
+      postalCode: row.postalCode,
+      beneficiaryName: `${row.firstName} ${row.lastName}`,
+      publicationStatus: row.publicationStatus,
+      dossierId: row.dossierId,
+      dossierStatus: row.dossierStatus,
+      attemptCount: row.attemptCount,
+      lastErrorMessage: row.lastErrorMessage,
+      completedAt: iso(row.completedAt),
+      updatedAt: iso(row.updatedAt)!,
+      nextAttemptAt: iso(row.nextAttemptAt),
+    })),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.sortKey, last.id) : null,
+  };
+}
+
+export type InterventionList = Awaited<ReturnType<typeof listInterventions>>;
+export type InterventionListItem = InterventionList["items"][number];
