@@ -10,7 +10,40 @@ export interface PublicationJobData {
   triggeredBy: string;
 }
 
-const queueOptions = { policy: "stately" } as const;
+/**
+ * How pg-boss keeps publication jobs. Our handler settles every expected outcome itself (and
+ * schedules retries with the product's own policy); pg-boss's retries only cover the unexpected:
+ * a worker that died (no heartbeat) or a handler that threw (database unreachable).
+ */
+export interface PublicationQueueSettings {
+  /** A job whose worker sends no heartbeat for this long is handed out again. */
+  heartbeatSeconds: number;
+}
+
+const DEFAULT_QUEUE_SETTINGS: PublicationQueueSettings = { heartbeatSeconds: 10 };
+
+function queueOptions(settings: PublicationQueueSettings) {
+  return {
+    heartbeatSeconds: settings.heartbeatSeconds,
+    // A run is a few HTTP calls; a hung one is given up after this and taken again.
+    expireInSeconds: 15 * 60,
+    // Crash-and-retake must not run out: the publication itself decides when to give up.
+    retryLimit: 1000,
+    retryDelay: 1,
+    retryBackoff: true,
+    retryDelayMax: 300,
+    notify: true,
+  };
+}
+
+/** Creates the publication queue, or brings an existing one to the current settings. */
+export async function ensurePublicationQueue(boss: PgBoss, settings: PublicationQueueSettings = DEFAULT_QUEUE_SETTINGS): Promise<void> {
+  if (!(await boss.getQueue(PUBLICATION_QUEUE))) {
+    // Two processes may race here; the loser updates instead.
+    await boss.createQueue(PUBLICATION_QUEUE, { policy: "stately", ...queueOptions(settings) }).catch(() => {});
+  }
+  await boss.updateQueue(PUBLICATION_QUEUE, queueOptions(settings));
+}
 
 /**
  * Installs pg-boss's own schema and the product's queues. Run with the migrations, so the web
@@ -21,7 +54,7 @@ export async function installQueues(databaseUrl: string): Promise<void> {
   boss.on("error", () => {});
   await boss.start();
   try {
-    if (!(await boss.getQueue(PUBLICATION_QUEUE))) await boss.createQueue(PUBLICATION_QUEUE, queueOptions);
+    await ensurePublicationQueue(boss);
   } finally {
     await boss.stop({ graceful: false });
   }

@@ -22,6 +22,32 @@ const configSchema = z
     SYMPHONICS_CLIENT_ID: z.string().min(1).default("sandbox-client"),
     SYMPHONICS_CLIENT_SECRET: z.string().min(1).default("sandbox-secret"),
     SYMPHONICS_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+(\s+whsec_[A-Za-z0-9+/=]+)*$/, "must be one or more whsec_<base64> secrets separated by spaces").default("whsec_c2FuZGJveC13ZWJob29rLXNlY3JldC0zMmJ5dGVzISE="),
+    // Publication pipeline (jobs/worker.ts). Durations in seconds; fractions allowed so tests can run fast.
+    /** Retry backoff: the first retry waits about this long, doubling up to the cap... */
+    PUBLISH_RETRY_BASE_SECONDS: z.coerce.number().positive().default(10),
+    PUBLISH_RETRY_CAP_SECONDS: z.coerce.number().positive().default(1800),
+    /** ...for at least this long after the first failure; then the publication is kept as failed. */
+    PUBLISH_RETRY_BUDGET_SECONDS: z.coerce.number().positive().default(86_400),
+    /** Consecutive failures of one publication that raise an alert. */
+    PUBLISH_ALERT_AFTER_FAILURES: z.coerce.number().int().min(1).default(5),
+    /** Our own pace toward Symphonics, shared by every worker; a little under its 20/s so we never meet its 429. */
+    SYMPHONICS_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(19),
+    SYMPHONICS_RATE_LIMIT_BURST: z.coerce.number().min(1).default(10),
+    /** A job that would wait longer than this for its turn is postponed instead of holding a worker slot. */
+    SYMPHONICS_RATE_LIMIT_MAX_WAIT_SECONDS: z.coerce.number().positive().default(5),
+    /** Consecutive failures toward Symphonics (all interventions) that open the circuit... */
+    CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(10),
+    /** ...for this long before a single probe may go through. */
+    CIRCUIT_COOLDOWN_SECONDS: z.coerce.number().positive().default(30),
+    /** Jobs a worker fetches at once, and how many such batches it runs side by side. */
+    WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(25),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(2),
+    /** Idle polling; LISTEN/NOTIFY wakes workers at once when a job is sent. */
+    WORKER_POLL_SECONDS: z.coerce.number().min(0.5).default(2),
+    /** How often a worker looks for jobs of dead workers (missed heartbeats) to hand them out again. */
+    WORKER_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(5),
+    /** A job whose worker sends no heartbeat for this long is taken again (pg-boss minimum: 10). */
+    WORKER_JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(10),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== "production") return;

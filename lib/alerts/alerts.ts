@@ -1,0 +1,41 @@
+import { sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { alerts } from "@/db/schema";
+
+export type AlertSeverity = "warning" | "critical";
+
+export interface AlertInput {
+  /** What happened, for programs: publication_failing, publication_failed, invalid_client... */
+  kind: string;
+  /**
+   * Alerts with the same key while one is open are one alert seen several times, so an outage
+   * raises one alert and not one per intervention per retry.
+   */
+  groupKey: string;
+  severity: AlertSeverity;
+  message: string;
+  interventionId?: string | null;
+}
+
+/** Opens an alert, or counts one more occurrence of the open alert with the same group key. */
+export async function raiseAlert(db: Executor, input: AlertInput): Promise<void> {
+  await db
+    .insert(alerts)
+    .values({
+      kind: input.kind,
+      groupKey: input.groupKey,
+      severity: input.severity,
+      message: input.message,
+      interventionId: input.interventionId ?? null,
+    })
+    .onConflictDoUpdate({
+      target: alerts.groupKey,
+      targetWhere: sql`${alerts.resolvedAt} is null`,
+      set: {
+        occurrences: sql`${alerts.occurrences} + 1`,
+        lastSeenAt: sql`now()`,
+        message: input.message,
+        severity: sql`case when ${alerts.severity} = 'critical' then 'critical' else excluded.severity end`,
+      },
+    });
+}

@@ -1,0 +1,396 @@
+import { and, eq, ne, sql } from "drizzle-orm";
+import type { Database, Executor } from "@/db/client";
+import { interventions, publicationAttempts, publications, type AttemptTrigger, type Publication } from "@/db/schema";
+import { raiseAlert } from "@/lib/alerts/alerts";
+import { recordAudit } from "@/lib/audit";
+import { systemPrincipal } from "@/lib/auth/roles";
+import { mapInterventionToDossier } from "@/lib/dossier/mapping";
+import { MAX_PHOTOS_PER_CALL } from "@/lib/dossier/payload-schema";
+import type { FieldProblem } from "@/lib/http/problem";
+import { loadInterventionAggregate } from "@/lib/interventions/repository";
+import type { SymphonicsClient } from "@/lib/symphonics/client";
+import type { AttemptRecord, FailedOutcome } from "@/lib/symphonics/outcomes";
+import { sendDossier } from "@/lib/symphonics/publish-dossier";
+import { recordFailure, recordHealthy, requestPermission } from "./circuit-breaker";
+import { holdUntilRetryAfter, reserveRequests } from "./rate-limiter";
+import { nextRetry } from "./retry-policy";
+import type { PipelineSettings } from "./settings";
+import { eligibilityOf } from "./trigger";
+
+/** What a publication job carries: which intervention, and why it runs. */
+export interface PublicationRequest {
+  interventionId: string;
+  trigger: AttemptTrigger;
+  triggeredBy: string;
+  /** The queue's job id, recorded with each exchange to follow one run through the log. */
+  jobId?: string;
+}
+
+export interface PublicationDeps {
+  db: Database;
+  client: SymphonicsClient;
+  settings: PipelineSettings;
+  /** Schedules the next run of this publication in the caller's transaction (the job queue). */
+  schedule(tx: Executor, request: Omit<PublicationRequest, "jobId">, at: Date): Promise<void>;
+  /** A stored file's download link, the same for the same anchor date (see publications.queuedAt). */
+  signUrl(path: string, anchor: Date): string;
+  fileExists(path: string): Promise<boolean>;
+  now(): Date;
+  random(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export type PublicationRunResult =
+  | "published"
+  | "already_published"
+  | "nothing_to_do"
+  | "not_eligible"
+  | "needs_review"
+  | "retry_scheduled"
+  | "postponed"
+  | "failed";
+
+/** A job that arrives this much before its publication's next attempt is early (a leftover duplicate). */
+const EARLY_TOLERANCE_MS = 1_000;
+
+type Claim = { go: false; result: PublicationRunResult } | { go: true; publication: Publication; previousStatus: Publication["status"] };
+
+/**
+ * One run of a publication job. Safe to run any number of times, concurrently too: the
+ * publication row lock and status guard decide who works, Symphonics' idempotency keys and
+ * dossier adoption make a repeated send harmless, and every way out either reaches a final state
+ * or schedules the next run in the transaction that records why.
+ */
+export async function runPublication(deps: PublicationDeps, request: PublicationRequest): Promise<PublicationRunResult> {
+  const { db, settings } = deps;
+  const claim = await db.transaction((tx) => claimPublication(deps, tx, request));
+  if (!claim.go) return claim.result;
+  const { publication } = claim;
+
+  const aggregate = await loadInterventionAggregate(db, { id: request.interventionId });
+  if (!aggregate) return "nothing_to_do";
+  const anchor = publication.queuedAt ?? publication.createdAt;
+  const mapped = await mapInterventionToDossier(aggregate, { signUrl: (path) => deps.signUrl(path, anchor), fileExists: deps.fileExists });
+  if (!mapped.ok) {
+    await flagForReview(deps, request, [], mapped.problems, { code: "invalid_data", message: "The intervention's data must be corrected before it can be sent." });
+    return "needs_review";
+  }
+
+  // Our turn at Symphonics' rate limit, for every call this run expects to make.
+  // Extra batch i carries photos from (i + 1) × 50 on; those wholly confirmed are not sent again.
+  const pendingBatches = mapped.extraPhotoBatches.filter((batch, index) => (index + 1) * MAX_PHOTOS_PER_CALL + batch.photos.length > publication.photosSent).length;
+  const reservation = await reserveRequests(db, settings.rateLimit, (publication.dossierId ? 0 : 1) + pendingBatches);
+  if (!reservation.granted) {
+    await postpone(deps, request, claim.previousStatus, new Date(deps.now().getTime() + reservation.retryInMs + deps.random() * 1000));
+    return "postponed";
+  }
+  if (reservation.waitMs > 0) await deps.sleep(reservation.waitMs);
+
+  const attempts: AttemptRecord[] = [];
+  const result = await sendDossier(
+    deps.client,
+    { payload: mapped.payload, extraPhotoBatches: mapped.extraPhotoBatches, photosAlreadySent: publication.photosSent, existingDossierId: publication.dossierId },
+    {
+      onAttempt: (record) => {
+        attempts.push(record);
+      },
+      // Only worth a checkpoint when photo batches follow: otherwise the final transaction comes next,
+      // and a crash in between is repaired by the replayed create (same key, same dossier).
+      onDossierCreated: async (dossierId) => {
+        if (mapped.extraPhotoBatches.length > 0) await checkpoint(deps, request, attempts, { dossierId });
+      },
+      onPhotosConfirmed: async (count) => {
+        if (mapped.extraPhotoBatches.length > 0) await checkpoint(deps, request, attempts, { photosSent: count });
+      },
+    },
+  );
+
+  if (result.kind === "published") {
+    await recordHealthy(db, settings.breaker);
+    await markPublished(deps, request, attempts, result.dossierId, result.photosConfirmed, result.adopted);
+    return "published";
+  }
+  return handleFailure(deps, request, attempts, result.outcome, claim.previousStatus);
+}
+
+async function claimPublication(deps: PublicationDeps, tx: Executor, request: PublicationRequest): Promise<Claim> {
+  const { publicationStatus, eligibility } = await eligibilityOf(tx, request.interventionId);
+  const [publication] = await tx.select().from(publications).where(eq(publications.interventionId, request.interventionId));
+  if (!publication) return { go: false, result: "nothing_to_do" };
+  if (publicationStatus === "published") return { go: false, result: "already_published" };
+  // not_ready, needs_review, failed: a change of the data or a person re-queues it.
+  if (!["queued", "retrying", "in_progress"].includes(publicationStatus)) return { go: false, result: "nothing_to_do" };
+
+  const now = deps.now();
+  if (publication.nextAttemptAt && publication.nextAttemptAt.getTime() - now.getTime() > EARLY_TOLERANCE_MS) {
+    // A duplicate job, e.g. a trigger that arrived while a retry was scheduled: the run is due
+    // later. Scheduling it again is harmless (one waiting job per intervention) and keeps the
+    // promise that some job will come at next_attempt_at.
+    await deps.schedule(tx, jobOf(request), publication.nextAttemptAt);
+    return { go: false, result: "postponed" };
+  }
+  if (!eligibility.eligible) {
+    // Something changed since it was queued (a signature withdrawn...): nothing goes out.
+    await tx
+      .update(publications)
+      .set({ status: "not_ready", nextAttemptAt: null, problems: eligibility.reasons.map((message) => ({ field: "(intervention)", message })), updatedAt: sql`now()` })
+      .where(eq(publications.interventionId, request.interventionId));
+    return { go: false, result: "not_eligible" };
+  }
+
+  const permission = await requestPermission(deps.db, deps.settings.breaker);
+  if (!permission.allowed) {
+    // The circuit is open: wait for the probe, without spending this publication's retry budget.
+    const at = new Date(Math.max(permission.retryAt.getTime(), now.getTime()) + deps.random() * 1000);
+    await postponeIn(tx, deps, request, publication, publicationStatus, at);
+    return { go: false, result: "postponed" };
+  }
+
+  await tx
+    .update(publications)
+    .set({ status: "in_progress", nextAttemptAt: null, attemptCount: sql`${publications.attemptCount} + 1`, updatedAt: sql`now()` })
+    .where(eq(publications.interventionId, request.interventionId));
+  return { go: true, publication, previousStatus: publicationStatus === "in_progress" ? "queued" : publicationStatus };
+}
+
+/**
+ * Pushes the next run to `at` without counting a failure: the wait is ours (circuit open, rate
+ * limit), not the publication's, so its retry budget is moved forward by the same amount.
+ */
+async function postponeIn(
+  tx: Executor,
+  deps: PublicationDeps,
+  request: PublicationRequest,
+  publication: Publication,
+  status: Publication["status"],
+  at: Date,
+): Promise<void> {
+  const delayMs = Math.max(0, at.getTime() - deps.now().getTime());
+  await tx
+    .update(publications)
+    .set({
+      status: status === "in_progress" ? "queued" : status,
+      nextAttemptAt: at,
+      firstFailureAt: publication.firstFailureAt ? new Date(publication.firstFailureAt.getTime() + delayMs) : null,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(publications.interventionId, request.interventionId));
+  await deps.schedule(tx, jobOf(request), at);
+}
+
+const jobOf = ({ interventionId, trigger, triggeredBy }: PublicationRequest) => ({ interventionId, trigger, triggeredBy });
+
+async function postpone(deps: PublicationDeps, request: PublicationRequest, status: Publication["status"], at: Date): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const publication = await lockUnpublished(tx, request.interventionId);
+    if (publication) await postponeIn(tx, deps, request, publication, status, at);
+  });
+}
+
+/** The publication row, locked, unless someone else already published it. */
+async function lockUnpublished(tx: Executor, interventionId: string): Promise<Publication | null> {
+  const [publication] = await tx.select().from(publications).where(eq(publications.interventionId, interventionId)).for("update");
+  return publication && publication.status !== "published" ? publication : null;
+}
+
+async function insertAttempts(tx: Executor, request: PublicationRequest, attempts: AttemptRecord[]): Promise<void> {
+  // Taken out of the buffer first, so a record is written once even if a later step fails.
+  const records = attempts.splice(0, attempts.length);
+  if (records.length === 0) return;
+  await tx.insert(publicationAttempts).values(
+    records.map((record) => ({
+      interventionId: request.interventionId,
+      operation: record.operation,
+      idempotencyKey: record.idempotencyKey,
+      trigger: request.trigger,
+      triggeredBy: request.triggeredBy,
+      outcome: record.replayed && record.outcome === "success" ? "success_replayed" : record.outcome,
+      httpStatus: record.httpStatus,
+      problemCode: record.problemCode,
+      message: record.message,
+      durationMs: Math.round(record.durationMs),
+      responseExcerpt: record.responseExcerpt,
+      correlationId: request.jobId ?? null,
+      startedAt: record.startedAt,
+    })),
+  );
+}
+
+/** The dossier id or photo progress, stored as soon as known, with the exchanges so far. */
+async function checkpoint(deps: PublicationDeps, request: PublicationRequest, attempts: AttemptRecord[], progress: { dossierId?: string; photosSent?: number }) {
+  await deps.db.transaction(async (tx) => {
+    await insertAttempts(tx, request, attempts);
+    await tx
+      .update(publications)
+      .set({ ...progress, updatedAt: sql`now()` })
+      .where(and(eq(publications.interventionId, request.interventionId), ne(publications.status, "published")));
+  });
+}
+
+async function markPublished(deps: PublicationDeps, request: PublicationRequest, attempts: AttemptRecord[], dossierId: string, photosSent: number, adopted: boolean) {
+  await deps.db.transaction(async (tx) => {
+    await insertAttempts(tx, request, attempts);
+    const publication = await lockUnpublished(tx, request.interventionId);
+    if (!publication) return;
+    await tx
+      .update(publications)
+      .set({
+        status: "published",
+        dossierId,
+        // A webhook may have told us more already (it can arrive before this transaction).
+        dossierStatus: publication.dossierId === dossierId && publication.dossierStatus ? publication.dossierStatus : "received",
+        photosSent,
+        publishedAt: sql`now()`,
+        nextAttemptAt: null,
+        consecutiveFailures: 0,
+        firstFailureAt: null,
+        problems: null,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(publications.interventionId, request.interventionId));
+    await tx.update(interventions).set({ status: "published", updatedAt: sql`now()` }).where(eq(interventions.id, request.interventionId));
+    await recordAudit(tx, systemPrincipal, "publication.published", request.interventionId, { dossierId, adopted, trigger: request.trigger, triggeredBy: request.triggeredBy });
+  });
+}
+
+async function flagForReview(
+  deps: PublicationDeps,
+  request: PublicationRequest,
+  attempts: AttemptRecord[],
+  problems: FieldProblem[],
+  error: { code: string; message: string },
+) {
+  await deps.db.transaction(async (tx) => {
+    await insertAttempts(tx, request, attempts);
+    if (!(await lockUnpublished(tx, request.interventionId))) return;
+    await tx
+      .update(publications)
+      .set({
+        status: "needs_review",
+        problems,
+        lastErrorCode: error.code,
+        lastErrorMessage: error.message,
+        lastErrorAt: sql`now()`,
+        nextAttemptAt: null,
+        consecutiveFailures: 0,
+        firstFailureAt: null,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(publications.interventionId, request.interventionId));
+    await recordAudit(tx, systemPrincipal, "publication.needs_review", request.interventionId, { code: error.code, problems });
+  });
+}
+
+/** Symphonics' 422 names its own fields (customer.phone); the message says which value it refused. */
+function remoteProblems(outcome: Extract<FailedOutcome, { kind: "not_retryable" }>): FieldProblem[] {
+  if (outcome.errors.length === 0) return [{ field: "(dossier)", message: outcome.message }];
+  return outcome.errors.map((error) => ({ field: error.field, message: `Symphonics refused ${error.field}: ${error.message}` }));
+}
+
+async function handleFailure(
+  deps: PublicationDeps,
+  request: PublicationRequest,
+  attempts: AttemptRecord[],
+  outcome: FailedOutcome,
+  previousStatus: Publication["status"],
+): Promise<PublicationRunResult> {
+  const { db, settings } = deps;
+  const error = { code: outcome.problemCode ?? outcome.kind, message: outcome.message };
+
+  if (outcome.kind === "not_retryable") {
+    // Sending the same data again cannot help; a person corrects it, which re-queues it.
+    await recordHealthy(db, settings.breaker);
+    await flagForReview(deps, request, attempts, remoteProblems(outcome), error);
+    return "needs_review";
+  }
+  if (outcome.kind === "rate_limited") {
+    // Everyone waits for Retry-After; this publication is not at fault and spends no budget.
+    await holdUntilRetryAfter(db, settings.rateLimit, outcome.retryAfterMs);
+    await db.transaction(async (tx) => {
+      await insertAttempts(tx, request, attempts);
+      const publication = await lockUnpublished(tx, request.interventionId);
+      if (!publication) return;
+      await tx
+        .update(publications)
+        .set({ lastErrorCode: error.code, lastErrorMessage: error.message, lastErrorAt: sql`now()` })
+        .where(eq(publications.interventionId, request.interventionId));
+      await postponeIn(tx, deps, { ...request, trigger: "retry" }, publication, previousStatus, new Date(deps.now().getTime() + outcome.retryAfterMs + deps.random() * 1000));
+    });
+    return "postponed";
+  }
+
+  // retryable (5xx, 409 idempotency_key_in_use), ambiguous (no answer), authentication.
+  const symphonicsDown = outcome.kind === "ambiguous" || (outcome.kind === "retryable" && (outcome.httpStatus ?? 500) >= 500);
+  let circuitOpened = false;
+  if (symphonicsDown) circuitOpened = (await recordFailure(db, settings.breaker)).opened;
+  else await recordHealthy(db, settings.breaker);
+  const retryAfterMs = outcome.kind === "retryable" ? outcome.retryAfterMs : null;
+
+  return db.transaction(async (tx) => {
+    await insertAttempts(tx, request, attempts);
+    const publication = await lockUnpublished(tx, request.interventionId);
+    if (!publication) return "already_published";
+    const now = deps.now();
+    const consecutiveFailures = publication.consecutiveFailures + 1;
+    const firstFailureAt = publication.firstFailureAt ?? now;
+    const decision = nextRetry(settings.retry, { consecutiveFailures, firstFailureAt, now, retryAfterMs, random: deps.random });
+    await tx
+      .update(publications)
+      .set({
+        status: decision.retry ? "retrying" : "failed",
+        consecutiveFailures,
+        firstFailureAt,
+        nextAttemptAt: decision.retry ? decision.at : null,
+        lastErrorCode: error.code,
+        lastErrorMessage: error.message,
+        lastErrorAt: sql`now()`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(publications.interventionId, request.interventionId));
+
+    const reference = await referenceOf(tx, request.interventionId);
+    if (outcome.kind === "authentication" && outcome.configurationFault) {
+      await raiseAlert(tx, {
+        kind: "symphonics_invalid_client",
+        groupKey: "symphonics:invalid_client",
+        severity: "critical",
+        message: `Symphonics refuses our client credentials (${error.code}): check SYMPHONICS_CLIENT_ID and SYMPHONICS_CLIENT_SECRET. Publications are retried with backoff meanwhile.`,
+      });
+    }
+    if (circuitOpened) {
+      await raiseAlert(tx, {
+        kind: "symphonics_circuit_open",
+        groupKey: "symphonics:circuit_open",
+        severity: "warning",
+        message: `Calls to Symphonics are paused after ${settings.breaker.failureThreshold} consecutive failures (last: ${error.code}, ${error.message}).`,
+      });
+    }
+    if (!decision.retry) {
+      await raiseAlert(tx, {
+        kind: "publication_failed",
+        groupKey: `publication_failed:${request.interventionId}`,
+        severity: "critical",
+        message: `The publication of ${reference} failed for good after ${consecutiveFailures} attempts (last: ${error.code}, ${error.message}); it is kept for manual resolution.`,
+        interventionId: request.interventionId,
+      });
+      await recordAudit(tx, systemPrincipal, "publication.failed", request.interventionId, { code: error.code, attempts: consecutiveFailures });
+      return "failed";
+    }
+    if (consecutiveFailures >= settings.alertAfterFailures) {
+      await raiseAlert(tx, {
+        kind: "publication_failing",
+        groupKey: `publication_failing:${request.interventionId}`,
+        severity: "warning",
+        message: `The publication of ${reference} has failed ${consecutiveFailures} times in a row (last: ${error.code}, ${error.message}); it is retried.`,
+        interventionId: request.interventionId,
+      });
+    }
+    await deps.schedule(tx, { ...jobOf(request), trigger: "retry" }, decision.at);
+    return "retry_scheduled";
+  });
+}
+
+async function referenceOf(tx: Executor, interventionId: string): Promise<string> {
+  const [row] = await tx.select({ reference: interventions.reference }).from(interventions).where(eq(interventions.id, interventionId));
+  return row?.reference ?? interventionId;
+}
