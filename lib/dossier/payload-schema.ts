@@ -54,14 +54,15 @@ export const ceeCodeSchema = z.string().regex(/^[A-Z]{3}-[A-Z]{2}-[0-9]{3}$/, "m
 export const documentTypes = ["contract", "quote", "invoice", "certificate", "other"] as const;
 
 /**
- * An absolute https URL Symphonics can download: visible ASCII only (no spaces or raw
- * non-ASCII a strict parser would refuse), a host, and no user-info (no further authentication).
+ * An absolute https URL Symphonics can download: RFC 3986 characters only (no spaces, no raw
+ * non-ASCII), well-formed %-escapes, a host, and no user-info (no further authentication).
  */
 function isDownloadableHttpsUrl(value: string): boolean {
-  if (!/^https:\/\/[\x21-\x7e]+$/.test(value)) return false;
+  if (!/^https:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/.test(value) || /%(?![0-9A-Fa-f]{2})/.test(value)) return false;
+  const authority = value.slice("https://".length).split(/[/?#]/, 1)[0] ?? "";
+  if (authority === "" || authority.includes("@")) return false;
   try {
-    const url = new URL(value);
-    return url.protocol === "https:" && url.hostname !== "" && url.username === "" && url.password === "";
+    return new URL(value).hostname !== "";
   } catch {
     return false;
   }
