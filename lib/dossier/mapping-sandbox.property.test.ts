@@ -87,7 +87,7 @@ const files = <T>(max: number, item: (filePath: fc.Arbitrary<string>) => fc.Arbi
   fc.integer({ min: minLength, max }).chain((length) => fc.tuple(...Array.from({ length }, (_, position) => item(filePath(position)))));
 const reference = mostly(fc.string({ minLength: 1, maxLength: 40, unit: oneOf(..."ABCZabz019._:-") }), oneOf("INT 1", "INT/1", "", "x".repeat(70), "ÉTÉ-1"));
 const list = <T>(item: fc.Arbitrary<T>, max: number) =>
-  mostly(fc.array(item, { minLength: 1, maxLength: Math.min(max, 5) }), fc.oneof(fc.constant([]), fc.array(item, { minLength: max - 1, maxLength: max + 2 })));
+  mostly(fc.array(item, { minLength: 1, maxLength: Math.min(max, 5) }), fc.oneof(fc.constant<T[]>([]), fc.array(item, { minLength: max - 1, maxLength: max + 2 })));
 
 const intervention: fc.Arbitrary<{ source: DossierSource; missing: string[] }> = fc
   .record({
