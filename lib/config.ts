@@ -6,6 +6,7 @@ import { z } from "zod";
  * production refuses to start without its secrets, naming each missing or invalid variable.
  */
 const DEV_FILE_URL_SECRET = "dev-only-file-url-secret-change-me";
+const SANDBOX_WEBHOOK_SECRET = "whsec_c2FuZGJveC13ZWJob29rLXNlY3JldC0zMmJ5dGVzISE=";
 
 const configSchema = z
   .object({
@@ -18,6 +19,32 @@ const configSchema = z
     FILE_URL_SECRET: z.string().min(16).default(DEV_FILE_URL_SECRET),
     /** Signed file URLs stay valid this long; Symphonics needs at least 7 days. */
     FILE_URL_TTL_DAYS: z.coerce.number().int().min(7).max(365).default(14),
+    // Operations (lib/observability, lib/notifications, lib/privacy); see docs/runbook.md.
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Bearer token that /api/metrics requires; unset in development means the endpoint is open. */
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    /** The worker's own Prometheus endpoint (http://host:port/metrics); 0 turns it off. */
+    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+    /** smtp:// or smtps:// URL of the mail relay, credentials included; alerts go by email only when set. */
+    SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL").optional(),
+    /** Comma-separated recipients of alert emails. */
+    ALERT_EMAIL_TO: z.string().regex(/^[^\s@,]+@[^\s@,]+(\s*,\s*[^\s@,]+@[^\s@,]+)*$/, "must be one or more email addresses separated by commas").optional(),
+    ALERT_EMAIL_FROM: z.string().min(3).default("symphonics-publisher@localhost"),
+    /** Incoming-webhook URL of a chat tool; alerts are POSTed there as JSON only when set. */
+    ALERT_WEBHOOK_URL: z.string().url().optional(),
+    /** How often a worker evaluates alert conditions and delivers pending alerts. */
+    ALERT_EVALUATION_SECONDS: z.coerce.number().positive().default(30),
+    /** The circuit toward Symphonics open longer than this raises a critical alert. */
+    ALERT_CIRCUIT_OPEN_SECONDS: z.coerce.number().positive().default(600),
+    /** The oldest publication job waiting (due, not taken) longer than this raises an alert. */
+    ALERT_OLDEST_JOB_SECONDS: z.coerce.number().positive().default(900),
+    /** This many webhook signature failures within the window raise an alert. */
+    ALERT_SIGNATURE_FAILURES: z.coerce.number().int().min(1).default(10),
+    ALERT_SIGNATURE_WINDOW_SECONDS: z.coerce.number().positive().default(300),
+    /** Readiness reports the worker missing when no worker heartbeat is younger than this. */
+    WORKER_HEARTBEAT_MAX_AGE_SECONDS: z.coerce.number().positive().default(60),
+    /** Stored Symphonics responses, attempt messages and webhook payloads are purged after this many days. */
+    RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     SYMPHONICS_BASE_URL: z.string().url().default("http://127.0.0.1:4010/crm"),
     SYMPHONICS_CLIENT_ID: z.string().min(1).default("sandbox-client"),
     SYMPHONICS_CLIENT_SECRET: z.string().min(1).default("sandbox-secret"),
@@ -50,9 +77,17 @@ const configSchema = z
     WORKER_JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(10),
   })
   .superRefine((env, ctx) => {
+    if (env.ALERT_EMAIL_TO && !env.SMTP_URL) ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "must be set when ALERT_EMAIL_TO is: alert emails need a mail relay" });
     if (env.NODE_ENV !== "production") return;
     if (env.FILE_URL_SECRET === DEV_FILE_URL_SECRET) {
       ctx.addIssue({ code: "custom", path: ["FILE_URL_SECRET"], message: "must be set to a secret of at least 16 characters in production" });
+    }
+    if (!env.METRICS_TOKEN) ctx.addIssue({ code: "custom", path: ["METRICS_TOKEN"], message: "must be set in production: /api/metrics is not left open" });
+    if (env.SYMPHONICS_CLIENT_SECRET === "sandbox-secret") {
+      ctx.addIssue({ code: "custom", path: ["SYMPHONICS_CLIENT_SECRET"], message: "must be set to the real client secret in production, not the sandbox's" });
+    }
+    if (env.SYMPHONICS_WEBHOOK_SECRET === SANDBOX_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["SYMPHONICS_WEBHOOK_SECRET"], message: "must be set to the secret Symphonics signs with in production, not the sandbox's" });
     }
   });
 
