@@ -4,7 +4,7 @@ import { startSandbox } from "@/sandbox/server";
 import { createSymphonicsClient, type SymphonicsClient } from "@/lib/symphonics/client";
 import { createDossierKey } from "@/lib/symphonics/idempotency";
 import { mapInterventionToDossier, type DossierSource } from "./mapping";
-import { dossierPayloadSchema, type DossierPayload } from "./payload-schema";
+import { documentTypes, dossierPayloadSchema, type DocumentType, type DossierPayload } from "./payload-schema";
 import { interventionFixture, memoryFiles } from "./test-fixtures";
 
 /**
@@ -105,8 +105,8 @@ const intervention: fc.Arbitrary<{ source: DossierSource; missing: string[] }> =
     operations: list(fc.record({ code: ceeCode }), 20),
     products: list(fc.record({ name: text(200, 30), model: text(200, 30) }), 50),
     documents: mostly(
-      files(4, (filePath) => fc.record({ type: oneOf("contract", "quote", "invoice", "certificate", "other", null), filePath })),
-      files(52, (filePath) => fc.record({ type: fc.constant(null), filePath }), 0),
+      files(4, (filePath) => fc.record({ type: oneOf<DocumentType | null>(...documentTypes, null), filePath })),
+      files(52, (filePath) => fc.record({ type: fc.constant<DocumentType | null>(null), filePath }), 0),
     ),
     photos: files(60, (filePath) => fc.record({ filePath }), 0),
     missingFile: mostly(fc.constant(false), fc.constant(true)),
