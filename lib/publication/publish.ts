@@ -232,10 +232,12 @@ async function markPublished(deps: PublicationDeps, request: PublicationRequest,
     await insertAttempts(tx, request, attempts);
     const publication = await lockUnpublished(tx, request.interventionId);
     if (!publication) return;
+    // A rejection can outrun this transaction too: the dossier exists, but a person must look at it.
+    const rejected = publication.dossierId === dossierId && publication.dossierStatus === "rejected";
     await tx
       .update(publications)
       .set({
-        status: "published",
+        status: rejected ? "needs_review" : "published",
         dossierId,
         // A webhook may have told us more already (it can arrive before this transaction).
         dossierStatus: publication.dossierId === dossierId && publication.dossierStatus ? publication.dossierStatus : "received",
@@ -244,7 +246,7 @@ async function markPublished(deps: PublicationDeps, request: PublicationRequest,
         nextAttemptAt: null,
         consecutiveFailures: 0,
         firstFailureAt: null,
-        problems: null,
+        problems: rejected ? publication.problems : null,
         updatedAt: sql`now()`,
       })
       .where(eq(publications.interventionId, request.interventionId));

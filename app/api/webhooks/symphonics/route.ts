@@ -1,0 +1,53 @@
+import { getDb } from "@/db/client";
+import { config } from "@/lib/config";
+import { Problem, problems, zodProblems } from "@/lib/http/problem";
+import { route } from "@/lib/http/route";
+import { receiveWebhook, verifyWebhook, webhookBodySchema, webhookSecrets } from "@/lib/publication/webhooks";
+
+/** Symphonics' events are a few hundred bytes; anything far larger is not one. */
+const BODY_LIMIT = 64 * 1024;
+
+async function readRawBody(request: Request): Promise<string> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > BODY_LIMIT) throw problems.tooLarge(BODY_LIMIT);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > BODY_LIMIT) {
+      await reader.cancel();
+      throw problems.tooLarge(BODY_LIMIT);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder("utf-8").decode(Buffer.concat(chunks));
+}
+
+/** POST /api/webhooks/symphonics — dossier status changes, signed per Standard Webhooks. */
+export const POST = route(async (request: Request) => {
+  const rawBody = await readRawBody(request);
+  const headers = {
+    id: request.headers.get("webhook-id"),
+    timestamp: request.headers.get("webhook-timestamp"),
+    signature: request.headers.get("webhook-signature"),
+  };
+  const verification = verifyWebhook(rawBody, headers, webhookSecrets(config().SYMPHONICS_WEBHOOK_SECRET));
+  if (!verification.ok) {
+    throw new Problem({ status: 401, title: "Invalid webhook signature", code: "invalid_signature", detail: verification.reason });
+  }
+
+  let payload: unknown;
+  try {
+    payload = JSON.parse(rawBody);
+  } catch {
+    throw problems.malformed("The webhook body is not JSON.");
+  }
+  const parsed = webhookBodySchema.safeParse(payload);
+  if (!parsed.success) throw problems.invalid(zodProblems(parsed.error));
+  const outcome = await receiveWebhook(getDb(), headers.id!, parsed.data, payload);
+  return Response.json({ received: true, outcome }, { status: 200 });
+});
