@@ -259,11 +259,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     port,
     close: async () => {
       clearInterval(sweeper);
-      processor.reset();
-      webhooks?.reset();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await closed;
+      await Promise.all([closed, processor.close(), webhooks?.close()]);
     },
     setFaults: control.setFaults,
     setRateLimit: control.setRateLimit,

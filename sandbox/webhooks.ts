@@ -2,11 +2,12 @@
 // holds up an API response; failures are retried with a short, bounded backoff so that tests end
 // (the real service retries for 24 hours).
 import { randomBytes } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import { Webhook } from "standardwebhooks";
+import { Agent, request } from "undici";
 import { BoundedList } from "./bounded-list";
 import type { Dossier } from "./dossiers";
 import type { FaultSettings } from "./faults";
+import { Timers } from "./timers";
 
 const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000];
 const DELIVERY_TIMEOUT_MS = 10_000;
@@ -36,7 +37,10 @@ export class WebhookDispatcher {
   private readonly records = new BoundedList<WebhookRecord>(50_000);
   // `processing` events held back until the dossier's final event went out (webhookReorder).
   private readonly held = new Map<string, Message>();
-  private abort = new AbortController();
+  private readonly timers = new Timers();
+  // Bumped by reset(): deliveries of an earlier epoch stop retrying.
+  private epoch = 0;
+  private readonly agent = new Agent({ headersTimeout: DELIVERY_TIMEOUT_MS, bodyTimeout: DELIVERY_TIMEOUT_MS });
 
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.signer = new Webhook(options.secret);
@@ -62,12 +66,17 @@ export class WebhookDispatcher {
     return this.records.toArray().map((r) => ({ ...r }));
   }
 
-  /** Forget every message and stop pending deliveries and retries. */
+  /** Forget every message and stop pending retries. */
   reset(): void {
-    this.abort.abort();
-    this.abort = new AbortController();
+    this.epoch++;
+    this.timers.cancelAll();
     this.held.clear();
     this.records.clear();
+  }
+
+  async close(): Promise<void> {
+    this.reset();
+    await this.agent.destroy();
   }
 
   private message(dossier: Dossier): Message {
@@ -95,33 +104,31 @@ export class WebhookDispatcher {
   /** At least once; sometimes twice on purpose (webhookDuplicateRate), with the same webhook-id. */
   private async deliver(message: Message): Promise<void> {
     const copies = this.options.random() < this.options.faults().webhookDuplicateRate ? 2 : 1;
-    const signal = this.abort.signal;
-    try {
-      for (let copy = 0; copy < copies; copy++) await this.deliverWithRetries(message, signal);
-    } catch {
-      // Aborted by reset() or close(): the message is forgotten.
-    }
+    const epoch = this.epoch;
+    for (let copy = 0; copy < copies && epoch === this.epoch; copy++) await this.deliverWithRetries(message, epoch);
   }
 
-  private async deliverWithRetries(message: Message, signal: AbortSignal): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+  private async deliverWithRetries(message: Message, epoch: number): Promise<void> {
+    for (let attempt = 0; epoch === this.epoch; attempt++) {
       message.record.attempts++;
-      if (await this.post(message, signal)) {
+      if (await this.post(message)) {
         message.record.delivered = true;
         return;
       }
       const delay = RETRY_DELAYS_MS[attempt];
       if (delay === undefined) return;
-      await sleep(delay, undefined, { signal });
+      await this.timers.delay(delay);
     }
   }
 
-  private async post(message: Message, signal: AbortSignal): Promise<boolean> {
+  /** Any 2xx within the timeout acknowledges (§4). */
+  private async post(message: Message): Promise<boolean> {
     const timestamp = new Date();
     const id = message.record.webhookId;
     try {
-      const response = await fetch(this.options.url, {
+      const response = await request(this.options.url, {
         method: "POST",
+        dispatcher: this.agent,
         headers: {
           "Content-Type": "application/json",
           "webhook-id": id,
@@ -129,12 +136,10 @@ export class WebhookDispatcher {
           "webhook-signature": this.signer.sign(id, timestamp, message.body),
         },
         body: message.body,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(DELIVERY_TIMEOUT_MS)]),
       });
-      await response.arrayBuffer();
-      return response.ok;
-    } catch (error) {
-      if (signal.aborted) throw error;
+      await response.body.dump();
+      return response.statusCode >= 200 && response.statusCode < 300;
+    } catch {
       return false;
     }
   }
