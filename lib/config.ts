@@ -34,6 +34,8 @@ const configSchema = z
     ALERT_WEBHOOK_URL: z.string().url().optional(),
     /** How often a worker evaluates alert conditions and delivers pending alerts. */
     ALERT_EVALUATION_SECONDS: z.coerce.number().positive().default(30),
+    /** After a notice about a kind of alert, more of that kind are gathered this long into the next notice. */
+    ALERT_DIGEST_SECONDS: z.coerce.number().min(0).default(900),
     /** The circuit toward Symphonics open longer than this raises a critical alert. */
     ALERT_CIRCUIT_OPEN_SECONDS: z.coerce.number().positive().default(600),
     /** The oldest publication job waiting (due, not taken) longer than this raises an alert. */

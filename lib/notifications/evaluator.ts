@@ -1,0 +1,113 @@
+import { and, eq, inArray, like, sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { alerts } from "@/db/schema";
+import { raiseAlert } from "@/lib/alerts/alerts";
+import { readOperationalState } from "@/lib/observability/operational-state";
+import { resolveAlerts } from "./resolve";
+import { WEBHOOK_SIGNATURE_REJECTED } from "./webhook-signature-failures";
+
+export interface EvaluationSettings {
+  circuitOpenSeconds: number;
+  oldestJobSeconds: number;
+  signatureFailures: number;
+  signatureWindowSeconds: number;
+}
+
+/** Kinds raised here; the pipeline raises the others inline (lib/publication, webhooks). */
+export const evaluatedKinds = {
+  circuitOpenTooLong: "symphonics_circuit_open_too_long",
+  queueStalled: "publication_queue_stalled",
+  signatureFailures: "webhook_signature_failures",
+} as const;
+
+/**
+ * Raises the alerts whose condition is a state that lasts rather than an event (the circuit open
+ * too long, the queue not draining, a burst of forged or stale webhooks) and resolves every
+ * alert, inline ones included, whose condition has cleared. Runs every ALERT_EVALUATION_SECONDS.
+ */
+export async function evaluateAlerts(db: Executor, settings: EvaluationSettings): Promise<{ raised: string[]; resolved: number }> {
+  const state = await readOperationalState(db);
+  const raised: string[] = [];
+  let resolved = 0;
+
+  for (const circuit of state.circuits) {
+    const groupKey = `symphonics:circuit_open_too_long:${circuit.name}`;
+    if (circuit.state !== "closed" && circuit.openSeconds >= settings.circuitOpenSeconds) {
+      await raiseAlert(db, {
+        kind: evaluatedKinds.circuitOpenTooLong,
+        groupKey,
+        severity: "critical",
+        message: `The circuit toward Symphonics (${circuit.name}) has been ${circuit.state} for ${Math.round(circuit.openSeconds / 60)} min: no publication goes out.`,
+      });
+      raised.push(groupKey);
+    } else if (circuit.state === "closed") {
+      resolved += await resolveAlerts(db, sql`${alerts.groupKey} in (${groupKey}, 'symphonics:circuit_open')`);
+    }
+  }
+
+  const queueKey = "queue:publication_stalled";
+  if (state.oldestWaitingJobAgeSeconds >= settings.oldestJobSeconds) {
+    await raiseAlert(db, {
+      kind: evaluatedKinds.queueStalled,
+      groupKey: queueKey,
+      severity: "warning",
+      message: `The oldest publication job has waited ${Math.round(state.oldestWaitingJobAgeSeconds / 60)} min for a worker (${state.jobsWaiting} waiting): are workers running?`,
+    });
+    raised.push(queueKey);
+  } else resolved += await resolveAlerts(db, eq(alerts.groupKey, queueKey));
+
+  const [failures] = await db.execute<{ n: number }>(sql`
+    select count(*)::int as n from audit_log
+    where action = ${WEBHOOK_SIGNATURE_REJECTED} and at > now() - ${settings.signatureWindowSeconds}::float8 * interval '1 second'`);
+  const signatureKey = "webhook:signature_failures";
+  if (Number(failures?.n ?? 0) >= settings.signatureFailures) {
+    await raiseAlert(db, {
+      kind: evaluatedKinds.signatureFailures,
+      groupKey: signatureKey,
+      severity: "warning",
+      message: `${failures!.n} Symphonics webhooks were refused for a bad or stale signature in the last ${Math.round(settings.signatureWindowSeconds / 60)} min: a rotated secret, a clock off, or someone forging calls.`,
+    });
+    raised.push(signatureKey);
+  } else resolved += await resolveAlerts(db, eq(alerts.groupKey, signatureKey));
+
+  resolved += await resolveClearedPipelineAlerts(db);
+  return { raised, resolved };
+}
+
+/** The pipeline's own alerts end when the publication or the credentials recover. */
+async function resolveClearedPipelineAlerts(db: Executor): Promise<number> {
+  let resolved = 0;
+  // Failing repeatedly: cleared once the publication stops failing (published, corrected, or failed for good, which has its own alert).
+  resolved += await resolveAlerts(
+    db,
+    and(
+      like(alerts.groupKey, "publication_failing:%"),
+      sql`not exists (select 1 from publications p where p.intervention_id = ${alerts.interventionId} and p.consecutive_failures > 0 and p.status in ('queued', 'in_progress', 'retrying'))`,
+    )!,
+  );
+  // Failed for good: cleared when someone retried it (or it got published after all).
+  resolved += await resolveAlerts(
+    db,
+    and(
+      like(alerts.groupKey, "publication_failed:%"),
+      sql`not exists (select 1 from publications p where p.intervention_id = ${alerts.interventionId} and p.status = 'failed')`,
+    )!,
+  );
+  // Rejected dossier: cleared once the intervention no longer waits for review (corrected and sent again).
+  resolved += await resolveAlerts(
+    db,
+    and(
+      inArray(alerts.kind, ["dossier_rejected", "publication_rejected"]),
+      sql`not exists (select 1 from publications p where p.intervention_id = ${alerts.interventionId} and p.status = 'needs_review')`,
+    )!,
+  );
+  // Refused credentials: cleared by any exchange Symphonics accepted after the alert was last seen.
+  resolved += await resolveAlerts(
+    db,
+    and(
+      eq(alerts.groupKey, "symphonics:invalid_client"),
+      sql`exists (select 1 from publication_attempts a where a.started_at > ${alerts.lastSeenAt} and a.http_status between 200 and 299)`,
+    )!,
+  );
+  return resolved;
+}
