@@ -94,12 +94,12 @@ describe("bearer tokens on /v1", () => {
   });
 
   it("answers 401 invalid_token once the token expired", async () => {
-    const sb = await sandbox({ tokenLifetimeSeconds: 1 });
+    const sb = await sandbox({ tokenLifetimeSeconds: 2 });
     const response = await requestToken(sb);
     const { access_token, expires_in } = (await response.json()) as { access_token: string; expires_in: number };
-    expect(expires_in).toBe(1);
+    expect(expires_in).toBe(2);
     expect((await get(sb, "/v1/dossiers?externalReference=X", access_token)).status).toBe(200);
-    await sleep(1100);
+    await sleep(2100);
     await expectInvalidToken(await get(sb, "/v1/dossiers?externalReference=X", access_token));
   });
 

@@ -15,7 +15,7 @@ export interface Reply {
 /** The response is lost on purpose: "drop" closes the socket, "reset" sends a TCP RST. */
 export type Outcome = Reply | { lost: "drop" | "reset" };
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 // Past the limit the body is still read and discarded, so that the client gets to read the 413
 // instead of a broken pipe; past this much more, the connection is closed instead.
 const DISCARD_LIMIT_BYTES = 16 * MAX_BODY_BYTES;
@@ -73,7 +73,7 @@ export function validationProblem(errors: FieldError[]): Reply {
 export type Body = { kind: "ok"; bytes: Buffer } | { kind: "too_large" } | { kind: "aborted" };
 
 /** Reads a request body, refusing more than 1 MiB whether or not Content-Length announced it. */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Body> {
+export function readBody(req: IncomingMessage): Promise<Body> {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > DISCARD_LIMIT_BYTES) return Promise.resolve({ kind: "too_large" });
   return new Promise((resolve) => {
@@ -90,11 +90,14 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
       if (size > DISCARD_LIMIT_BYTES) {
         req.pause();
         settle({ kind: "too_large" });
-      } else if (size <= limit && declared <= limit) {
+      } else if (size <= MAX_BODY_BYTES && declared <= MAX_BODY_BYTES) {
         chunks.push(chunk);
       }
     });
-    req.on("end", () => settle(size > limit || declared > limit ? { kind: "too_large" } : { kind: "ok", bytes: Buffer.concat(chunks, size) }));
+    req.on("end", () => {
+      const tooLarge = size > MAX_BODY_BYTES || declared > MAX_BODY_BYTES;
+      settle(tooLarge ? { kind: "too_large" } : { kind: "ok", bytes: Buffer.concat(chunks, size) });
+    });
     req.on("error", () => settle({ kind: "aborted" }));
     req.on("close", () => settle({ kind: "aborted" }));
   });

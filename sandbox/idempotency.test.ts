@@ -89,7 +89,7 @@ describe("Idempotency-Key", () => {
       slow.on("error", reject);
     });
     slow.write(body.slice(0, 10));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // lets the server take up the first request
     const concurrent = await post(sb, "/v1/dossiers", body, { token: bearer, key });
     expect(concurrent.status).toBe(409);
     expect(((await concurrent.json()) as ProblemBody).code).toBe("idempotency_key_in_use");

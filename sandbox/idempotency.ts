@@ -8,7 +8,7 @@ const TTL_MS = 24 * 60 * 60 * 1000;
 /** Idempotency-Key: 1 to 255 printable ASCII characters. Space is excluded (strictest reading). */
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-export type Entry =
+type Entry =
   | { state: "in_progress" }
   | { state: "done"; fingerprint: string; reply: Reply; expiresAt: number };
 
@@ -63,7 +63,7 @@ export function fingerprint(body: Body): string {
   return createHash("sha256").update(text).digest("base64");
 }
 
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -19,7 +19,8 @@ describe("per-client token bucket", () => {
     expect(unauthenticated.headers.get("ratelimit-limit")).toBe("20");
     const notFound = await get(sb, "/v1/nothing", bearer);
     expect(notFound.status).toBe(404);
-    expect(notFound.headers.get("ratelimit-remaining")).toBe("38");
+    // 38, unless the bucket refilled (20/s) in between on a slow machine.
+    expect(["38", "39"]).toContain(notFound.headers.get("ratelimit-remaining"));
   });
 
   it("allows a burst, then answers 429 rate_limited with an integer Retry-After ≥ 1", async () => {
@@ -43,7 +44,7 @@ describe("per-client token bucket", () => {
   });
 
   it("keeps a client that ignores Retry-After throttled; one that waits gets through", async () => {
-    const sb = await sandbox({ rateLimit: { perSecond: 2, burst: 1 } });
+    const sb = await sandbox({ rateLimit: { perSecond: 1, burst: 1 } });
     const bearer = await token(sb);
     expect((await get(sb, LIST, bearer)).status).toBe(200);
     let refused: Response | undefined;
@@ -73,14 +74,14 @@ describe("per-client token bucket", () => {
   });
 
   it("can be lifted and set at run time, directly or over HTTP", async () => {
-    const sb = await sandbox({ rateLimit: { perSecond: 1, burst: 1 } });
+    const sb = await sandbox({ rateLimit: { perSecond: 0.1, burst: 1 } });
     const bearer = await token(sb);
     sb.setRateLimit(false);
     const statuses = await Promise.all(Array.from({ length: 60 }, () => get(sb, LIST, bearer).then((r) => r.status)));
     expect(new Set(statuses)).toEqual(new Set([200]));
     const control = `${sb.url.replace(/\/crm$/, "")}/_sandbox/rate-limit`;
-    const set = await fetch(control, { method: "PUT", body: JSON.stringify({ perSecond: 1, burst: 1 }) });
-    expect(await set.json()).toEqual({ enabled: true, perSecond: 1, burst: 1 });
+    const set = await fetch(control, { method: "PUT", body: JSON.stringify({ perSecond: 0.1, burst: 1 }) });
+    expect(await set.json()).toEqual({ enabled: true, perSecond: 0.1, burst: 1 });
     expect((await get(sb, LIST, bearer)).status).toBe(200);
     expect((await get(sb, LIST, bearer)).status).toBe(429);
     expect((await fetch(control, { method: "PUT", body: JSON.stringify({ perSecond: -1, burst: 1 }) })).status).toBe(400);

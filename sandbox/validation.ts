@@ -18,9 +18,9 @@ export interface FieldError {
   message: string;
 }
 
-export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
-export const MAX_PHOTOS_PER_CALL = 50;
+const MAX_PHOTOS_PER_CALL = 50;
 export const MAX_PHOTOS_PER_DOSSIER = 2000;
 export const EXTERNAL_REFERENCE = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -75,7 +75,7 @@ function isRfc3339Utc(s: string): boolean {
 const URI_CHARS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
 const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 
-export function isDownloadableHttpsUrl(s: string): boolean {
+function isDownloadableHttpsUrl(s: string): boolean {
   if (!s.startsWith("https://") || !URI_CHARS.test(s) || BAD_PERCENT.test(s)) return false;
   const authority = s.slice("https://".length).split(/[/?#]/, 1)[0] ?? "";
   if (authority === "" || authority.includes("@")) return false;
@@ -159,7 +159,6 @@ const createDossierSchema = object({
 const addPhotosSchema = object({ photos: list(photo, 1, MAX_PHOTOS_PER_CALL) });
 
 export type CreateDossierInput = z.infer<typeof createDossierSchema>;
-export type AddPhotosInput = z.infer<typeof addPhotosSchema>;
 
 export const validateCreateDossier = (body: unknown) => validate(createDossierSchema, body);
 export const validateAddPhotos = (body: unknown) => validate(addPhotosSchema, body);
@@ -170,7 +169,7 @@ function validate<T>(schema: z.ZodType<T>, body: unknown): Validated<T> {
   return { ok: false, errors: toFieldErrors(result.error.issues) };
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const part of path) {
     if (typeof part === "number") out += `[${part}]`;
