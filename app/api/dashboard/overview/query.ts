@@ -7,6 +7,7 @@ import { problems, zodProblems } from "@/lib/http/problem";
 
 /** Attempt outcomes that are not failures: the dossier was created, or Symphonics already had it. */
 const SUCCESSFUL_OUTCOMES = ["success", "exists"];
+const isFailure = sql.raw(`outcome not in (${SUCCESSFUL_OUTCOMES.map((o) => `'${o}'`).join(", ")})`);
 /** A worker that has not beaten for this long is considered gone. */
 const WORKER_TIMEOUT_SECONDS = 60;
 
@@ -42,18 +43,18 @@ export async function overview(db: Executor, query: z.infer<typeof overviewQuery
   const [countRows, circuits, [queue], [lastSuccess], [lastWebhook], [lastHour], [workers], chart, openAlerts] = await Promise.all([
     db.execute<{ status: PublicationStatus; n: number }>(sql`select status, count(*)::int as n from publications group by status`),
     db.select().from(circuitBreakers).orderBy(circuitBreakers.name),
-    db.execute<{ waiting: number; scheduled: number; active: number; oldest_waiting_since: string | null }>(sql`
+    db.execute<{ waiting: number; scheduled: number; active: number; oldest_waiting_seconds: number | null }>(sql`
       select count(*) filter (where state in ('created', 'retry') and start_after <= now())::int as waiting,
              count(*) filter (where state in ('created', 'retry') and start_after > now())::int as scheduled,
              count(*) filter (where state = 'active')::int as active,
-             min(start_after) filter (where state in ('created', 'retry') and start_after <= now()) as oldest_waiting_since
+             extract(epoch from now() - min(start_after) filter (where state in ('created', 'retry') and start_after <= now()))::int as oldest_waiting_seconds
       from pgboss.job where name = ${PUBLICATION_QUEUE} and state in ('created', 'retry', 'active')`),
     db.execute<{ at: string | null }>(sql`select max(started_at) as at from publication_attempts where outcome = 'success'`),
     db.execute<{ at: string | null }>(sql`select max(received_at) as at from webhook_events`),
     db.execute<{ attempts: number; rate_limited: number; errors: number }>(sql`
       select count(*)::int as attempts,
              count(*) filter (where outcome = 'rate_limited' or http_status = 429)::int as rate_limited,
-             count(*) filter (where outcome <> all(${SUCCESSFUL_OUTCOMES}::text[]))::int as errors
+             count(*) filter (where ${isFailure})::int as errors
       from publication_attempts where started_at > now() - interval '1 hour'`),
     db.execute<{ alive: number; last_beat_at: string | null }>(sql`
       select count(*) filter (where last_beat_at > now() - make_interval(secs => ${WORKER_TIMEOUT_SECONDS}))::int as alive,
@@ -73,7 +74,7 @@ export async function overview(db: Executor, query: z.infer<typeof overviewQuery
         select date_trunc(${unit}, started_at at time zone ${query.tz}) as local_start, count(*)::int as n
         from publication_attempts
         where started_at >= (select min(local_start) from series) at time zone ${query.tz}
-          and outcome <> all(${SUCCESSFUL_OUTCOMES}::text[])
+          and ${isFailure}
         group by 1
       )
       select s.local_start at time zone ${query.tz} as bucket, coalesce(p.n, 0) as published, coalesce(f.n, 0) as failed
@@ -97,7 +98,7 @@ export async function overview(db: Executor, query: z.infer<typeof overviewQuery
         openedAt: iso(c.openedAt),
         probeAt: iso(c.probeAt),
       })),
-      queue: { waiting: queue!.waiting, scheduled: queue!.scheduled, active: queue!.active, oldestWaitingSince: iso(queue!.oldest_waiting_since) },
+      queue: { waiting: queue!.waiting, scheduled: queue!.scheduled, active: queue!.active, oldestWaitingSeconds: queue!.oldest_waiting_seconds },
       workers: { alive: workers!.alive, lastBeatAt: iso(workers!.last_beat_at) },
       lastSuccessAt: iso(lastSuccess!.at),
       lastWebhookAt: iso(lastWebhook!.at),

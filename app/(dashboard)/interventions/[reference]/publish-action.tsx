@@ -1,0 +1,58 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import type { InterventionDetail } from "@/app/api/dashboard/interventions/[reference]/query";
+import { apiFetch } from "@/components/api";
+import { ConfirmButton } from "@/components/confirm-button";
+import { useViewer } from "@/components/providers";
+import { publicationLabels } from "@/components/status";
+
+/** Publish now (never attempted) or Retry now (attempted before): operators and admins only. */
+export function PublishAction({ detail, onChanged }: { detail: InterventionDetail; onChanged: () => void }) {
+  const viewer = useViewer();
+  const mutation = useMutation({
+    mutationFn: () => apiFetch<{ status?: string }>(`/api/interventions/${encodeURIComponent(detail.reference)}/publish`, { method: "POST", json: {} }),
+    onSettled: onChanged,
+  });
+  if (!viewer.can("operator") || detail.publication.status === "published") return null;
+
+  const retry = detail.publication.attemptCount > 0;
+  const label = retry ? "Retry now" : "Publish now";
+  const blocked = detail.blockers.length > 0;
+  return (
+    <div className="w-full max-w-sm space-y-2 sm:w-auto">
+      <ConfirmButton
+        title={`${label}: ${detail.reference}`}
+        message={
+          <>
+            The dossier is sent to Symphonics straight away, ahead of the automatic schedule
+            {retry ? `; it has been attempted ${detail.publication.attemptCount} time${detail.publication.attemptCount > 1 ? "s" : ""} before` : ""}.
+          </>
+        }
+        confirmLabel={label}
+        onConfirm={() => mutation.mutate()}
+        disabled={blocked || mutation.isPending}
+      >
+        {mutation.isPending ? "Requesting…" : label}
+      </ConfirmButton>
+      {blocked && (
+        <div className="text-sm text-slate-700" id="publish-blockers">
+          <p className="font-medium">{label} is not possible:</p>
+          <ul className="list-disc pl-5">
+            {detail.blockers.map((reason) => (
+              <li key={reason}>{reason}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div aria-live="polite" className="text-sm">
+        {mutation.isSuccess && (
+          <p className="text-emerald-800">
+            Requested — now {publicationLabels[detail.publication.status].label.toLowerCase()}. This page follows it as it changes.
+          </p>
+        )}
+        {mutation.isError && <p className="text-red-800" role="alert">{mutation.error.message}</p>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+/** Fetching the product's own APIs from the browser, with their problem+json errors kept readable. */
+
+export interface ProblemBody {
+  title?: string;
+  detail?: string;
+  code?: string;
+  status?: number;
+  errors?: { field: string; message: string }[];
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: ProblemBody,
+  ) {
+    super(problemMessage(status, problem));
+  }
+}
+
+export function problemMessage(status: number, problem: ProblemBody): string {
+  const fields = problem.errors?.map((e) => `${e.field} ${e.message}`).join("; ");
+  const text = [problem.detail ?? problem.title, fields].filter(Boolean).join(": ");
+  if (status === 401) return "Your session has ended. Sign in again to continue.";
+  return text || `The server answered ${status}.`;
+}
+
+export async function apiFetch<T>(url: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
+  const { json, ...rest } = init;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      ...rest,
+      credentials: "same-origin",
+      headers: { accept: "application/json", ...(json !== undefined ? { "content-type": "application/json" } : {}), ...rest.headers },
+      body: json !== undefined ? JSON.stringify(json) : rest.body,
+    });
+  } catch {
+    throw new ApiError(0, { detail: "The server could not be reached. Check your connection; the page keeps trying." });
+  }
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = { detail: text.slice(0, 200) };
+  }
+  if (!response.ok) {
+    if (response.status === 401 && typeof window !== "undefined") {
+      // A full navigation, not a client-side one: the whole page must re-render without the session.
+      const login = new URL("/login", window.location.origin);
+      login.searchParams.set("callbackUrl", window.location.pathname + window.location.search);
+      window.location.assign(login.href);
+    }
+    throw new ApiError(response.status, (body ?? {}) as ProblemBody);
+  }
+  return body as T;
+}
+
+/** The browser's IANA time zone, sent so that days and chart buckets are the staff member's own. */
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
