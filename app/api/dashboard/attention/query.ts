@@ -1,0 +1,141 @@
+import { and, desc, eq, gte, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Executor } from "@/db/client";
+import { beneficiaries, interventions, publications } from "@/db/schema";
+import { problems, zodProblems } from "@/lib/http/problem";
+
+/**
+ * How long a publication may sit in a transient state before a person should look: a job
+ * normally starts within seconds and a send takes at most a few minutes.
+ */
+export const STUCK_AFTER_MINUTES = { in_progress: 15, queued: 30, retrying: 15 } as const;
+
+export const ATTENTION_KINDS = ["failed", "needs_review", "rejected", "stuck"] as const;
+export type AttentionKind = (typeof ATTENTION_KINDS)[number];
+
+export const attentionQuerySchema = z.object({
+  kind: z.enum(ATTENTION_KINDS, { error: `must be one of: ${ATTENTION_KINDS.join(", ")}` }).optional(),
+  /** Only publications that failed at or after this instant (for "retry everything that failed since …"). */
+  failedSince: z.iso.datetime({ offset: true, error: "must be an RFC 3339 date-time, e.g. 2026-11-25T08:00:00Z" }).optional(),
+  cursor: z.string().max(300).optional(),
+  limit: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(500, "must be at most 500").default(100),
+});
+
+export type AttentionQuery = z.infer<typeof attentionQuerySchema>;
+
+export function parseAttentionQuery(params: URLSearchParams): AttentionQuery {
+  const raw = Object.fromEntries([...params.keys()].map((key) => [key, params.get(key) || undefined]));
+  const parsed = attentionQuerySchema.safeParse(raw);
+  if (!parsed.success) throw problems.invalid(zodProblems(parsed.error));
+  return parsed.data;
+}
+
+const stuckSince = (state: keyof typeof STUCK_AFTER_MINUTES, column: SQL | typeof publications.updatedAt) =>
+  and(eq(publications.status, state), sql`${column} < now() - make_interval(mins => ${STUCK_AFTER_MINUTES[state]})`)!;
+
+const conditions: Record<AttentionKind, SQL> = {
+  failed: eq(publications.status, "failed"),
+  needs_review: and(eq(publications.status, "needs_review"), sql`${publications.dossierStatus} is distinct from 'rejected'`)!,
+  rejected: and(eq(publications.dossierStatus, "rejected"), sql`${publications.status} <> 'published'`)!,
+  stuck: or(
+    stuckSince("in_progress", publications.updatedAt),
+    stuckSince("queued", sql`coalesce(${publications.queuedAt}, ${publications.updatedAt})`),
+    stuckSince("retrying", sql`coalesce(${publications.nextAttemptAt}, ${publications.updatedAt})`),
+  )!,
+};
+
+const kindOf = sql<AttentionKind>`case
+  when ${publications.dossierStatus} = 'rejected' and ${publications.status} <> 'published' then 'rejected'
+  when ${publications.status} = 'failed' then 'failed'
+  when ${publications.status} = 'needs_review' then 'needs_review'
+  else 'stuck' end`;
+
+const cursorSchema = z.tuple([z.string().max(100), z.uuid()]);
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // Falls through to the 422 below.
+  }
+  throw problems.invalid([{ field: "cursor", message: "is not a cursor this list produced; start again from the first page" }]);
+}
+
+const iso = (value: Date | null) => (value ? value.toISOString() : null);
+
+/** What needs a person, newest change first, with the reason in words. */
+export async function listAttention(db: Executor, query: AttentionQuery) {
+  const where: SQL[] = [query.kind ? conditions[query.kind] : or(...Object.values(conditions))!];
+  if (query.failedSince) where.push(eq(publications.status, "failed"), gte(sql`coalesce(${publications.lastErrorAt}, ${publications.updatedAt})`, sql`${query.failedSince}::timestamptz`));
+  if (query.cursor) {
+    const [key, id] = decodeCursor(query.cursor);
+    where.push(sql`(${publications.updatedAt}, ${publications.interventionId}) < (${key}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await db
+    .select({
+      interventionId: publications.interventionId,
+      reference: interventions.reference,
+      firstName: beneficiaries.firstName,
+      lastName: beneficiaries.lastName,
+      city: interventions.city,
+      kind: kindOf,
+      publicationStatus: publications.status,
+      dossierStatus: publications.dossierStatus,
+      rejectionReason: publications.rejectionReason,
+      attemptCount: publications.attemptCount,
+      lastErrorMessage: publications.lastErrorMessage,
+      lastErrorAt: publications.lastErrorAt,
+      problems: publications.problems,
+      updatedAt: publications.updatedAt,
+      sortKey: sql<string>`${publications.updatedAt}::text`,
+    })
+    .from(publications)
+    .innerJoin(interventions, eq(interventions.id, publications.interventionId))
+    .innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId))
+    .where(and(...where))
+    .orderBy(desc(publications.updatedAt), desc(publications.interventionId))
+    .limit(query.limit + 1);
+
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({
+      reference: row.reference,
+      beneficiaryName: `${row.firstName} ${row.lastName}`,
+      city: row.city,
+      kind: row.kind,
+      reason: reasonText(row),
+      publicationStatus: row.publicationStatus,
+      attemptCount: row.attemptCount,
+      lastErrorAt: iso(row.lastErrorAt),
+      updatedAt: iso(row.updatedAt)!,
+    })),
+    nextCursor: rows.length > query.limit && last ? Buffer.from(JSON.stringify([last.sortKey, last.interventionId])).toString("base64url") : null,
+  };
+}
+
+function reasonText(row: {
+  kind: AttentionKind;
+  publicationStatus: string;
+  attemptCount: number;
+  lastErrorMessage: string | null;
+  rejectionReason: string | null;
+  problems: { field: string; message: string }[] | null;
+}): string {
+  switch (row.kind) {
+    case "rejected":
+      return `Symphonics rejected the dossier${row.rejectionReason ? `: ${row.rejectionReason}` : "."}`;
+    case "failed":
+      return `Gave up after ${row.attemptCount} attempt${row.attemptCount === 1 ? "" : "s"}${row.lastErrorMessage ? `: ${row.lastErrorMessage}` : "."}`;
+    case "needs_review":
+      return row.problems?.length
+        ? `Data to correct: ${row.problems.map((p) => `${p.field} ${p.message}`).join("; ")}`
+        : `Data to correct${row.lastErrorMessage ? `: ${row.lastErrorMessage}` : "."}`;
+    case "stuck":
+      return `Stuck in "${row.publicationStatus.replace("_", " ")}" longer than expected${row.lastErrorMessage ? ` (last error: ${row.lastErrorMessage})` : ""}.`;
+  }
+}
+
+export type AttentionList = Awaited<ReturnType<typeof listAttention>>;
+export type AttentionItem = AttentionList["items"][number];
