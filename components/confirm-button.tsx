@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, type ReactNode } from "react";
+import { useId, useRef, type ReactNode } from "react";
 
 /**
  * A button that asks before acting, in a native modal dialog (focus is trapped and Escape
@@ -24,12 +24,13 @@ export function ConfirmButton({
   className?: string;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   return (
     <>
       <button type="button" className={className} disabled={disabled} onClick={() => dialog.current?.showModal()}>
         {children}
       </button>
-      <dialog ref={dialog} aria-labelledby="confirm-title" className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
+      <dialog ref={dialog} aria-labelledby={titleId} className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
         <form
           method="dialog"
           className="p-6"
@@ -37,7 +38,7 @@ export function ConfirmButton({
             if ((event.nativeEvent as SubmitEvent).submitter?.getAttribute("value") === "confirm") onConfirm();
           }}
         >
-          <h2 id="confirm-title" className="text-lg font-semibold">
+          <h2 id={titleId} className="text-lg font-semibold">
             {title}
           </h2>
           <div className="mt-2 text-sm text-slate-700">{message}</div>

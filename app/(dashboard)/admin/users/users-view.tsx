@@ -1,0 +1,221 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import type { StaffRole } from "@/db/schema";
+import type { StaffUser } from "@/lib/auth/staff-admin";
+import { apiFetch, ApiError } from "@/components/api";
+import { ConfirmButton } from "@/components/confirm-button";
+import { LocalTime } from "@/components/local-time";
+import { useViewer } from "@/components/providers";
+import { EmptyState, ErrorState, LoadingState } from "@/components/states";
+
+const ROLES: { value: StaffRole; label: string }[] = [
+  { value: "viewer", label: "Viewer — sees everything" },
+  { value: "operator", label: "Operator — can also publish and retry" },
+  { value: "admin", label: "Admin — can also manage access" },
+];
+
+type UserChange = { role?: StaffRole; disabled?: boolean; unlock?: true };
+
+export function UsersView() {
+  const viewer = useViewer();
+  const client = useQueryClient();
+  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const query = useQuery({ queryKey: ["admin-users"], queryFn: () => apiFetch<{ users: StaffUser[] }>("/api/admin/users") });
+
+  const change = useMutation({
+    mutationFn: ({ user, body }: { user: StaffUser; body: UserChange }) => apiFetch<{ user: StaffUser }>(`/api/admin/users/${user.id}`, { method: "PATCH", json: body }),
+    onSuccess: ({ user }, { body }) =>
+      setNotice({
+        ok: true,
+        text: body.disabled === true ? `${user.email} is disabled and lost access at once.` : body.disabled === false ? `${user.email} can sign in again.` : body.unlock ? `${user.email} is unlocked.` : `${user.email} is now ${user.role}.`,
+      }),
+    onError: (error) => setNotice({ ok: false, text: error.message }),
+    onSettled: () => client.invalidateQueries({ queryKey: ["admin-users"] }),
+  });
+
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold">Users</h1>
+      <CreateUser onCreated={(email) => setNotice({ ok: true, text: `${email} can now sign in.` })} />
+      {notice && (
+        <p role={notice.ok ? "status" : "alert"} className={`rounded-md p-3 text-sm ${notice.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-900"}`}>
+          {notice.text}
+        </p>
+      )}
+      <section aria-label="Staff accounts" className="card overflow-hidden">
+        {query.isPending ? (
+          <LoadingState label="Loading users…" />
+        ) : query.isError ? (
+          <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+        ) : query.data.users.length === 0 ? (
+          <EmptyState title="No users yet." />
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <thead className="bg-slate-50 text-xs text-slate-600">
+                <tr>
+                  <th scope="col" className="px-3 py-2">User</th>
+                  <th scope="col" className="px-3 py-2">Role</th>
+                  <th scope="col" className="px-3 py-2">State</th>
+                  <th scope="col" className="px-3 py-2">Last sign-in</th>
+                  <th scope="col" className="px-3 py-2">Actions</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {query.data.users.map((user) => {
+                  const self = user.email === viewer.email;
+                  return (
+                    <tr key={user.id}>
+                      <td className="px-3 py-2">
+                        <div className="font-medium">{user.name}</div>
+                        <div className="text-slate-600">{user.email}</div>
+                      </td>
+                      <td className="px-3 py-2">
+                        <label className="sr-only" htmlFor={`role-${user.id}`}>
+                          Role of {user.email}
+                        </label>
+                        <select
+                          id={`role-${user.id}`}
+                          className="input py-1"
+                          value={user.role}
+                          disabled={self || change.isPending}
+                          title={self ? "You cannot change your own role" : undefined}
+                          onChange={(e) => change.mutate({ user, body: { role: e.target.value as StaffRole } })}
+                        >
+                          {ROLES.map((role) => (
+                            <option key={role.value} value={role.value}>
+                              {role.value}
+                            </option>
+                          ))}
+                        </select>
+                      </td>
+                      <td className="px-3 py-2">
+                        {user.disabledAt ? (
+                          <span className="text-red-700">
+                            Disabled <LocalTime value={user.disabledAt} />
+                          </span>
+                        ) : user.lockedUntil ? (
+                          <span className="text-amber-800">
+                            Locked until <LocalTime value={user.lockedUntil} />
+                          </span>
+                        ) : (
+                          <span className="text-emerald-700">Active</span>
+                        )}
+                      </td>
+                      <td className="px-3 py-2">
+                        <LocalTime value={user.lastLoginAt} fallback="Never" />
+                      </td>
+                      <td className="px-3 py-2">
+                        <div className="flex flex-wrap gap-2">
+                          {user.lockedUntil && (
+                            <button type="button" className="btn btn-secondary py-1" onClick={() => change.mutate({ user, body: { unlock: true } })}>
+                              Unlock
+                            </button>
+                          )}
+                          {user.disabledAt ? (
+                            <button type="button" className="btn btn-secondary py-1" onClick={() => change.mutate({ user, body: { disabled: false } })}>
+                              Enable
+                            </button>
+                          ) : (
+                            !self && (
+                              <ConfirmButton
+                                className="btn btn-secondary py-1"
+                                title={`Disable ${user.email}?`}
+                                message="They lose access at once, including any page they have open. You can enable them again later."
+                                confirmLabel="Disable"
+                                onConfirm={() => change.mutate({ user, body: { disabled: true } })}
+                              >
+                                Disable
+                              </ConfirmButton>
+                            )
+                          )}
+                        </div>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function CreateUser({ onCreated }: { onCreated: (email: string) => void }) {
+  const client = useQueryClient();
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const create = useMutation({
+    mutationFn: (body: Record<string, string>) => apiFetch<{ user: StaffUser }>("/api/admin/users", { method: "POST", json: body }),
+    onSuccess: ({ user }) => {
+      onCreated(user.email);
+      void client.invalidateQueries({ queryKey: ["admin-users"] });
+    },
+    onError: (error) => {
+      if (error instanceof ApiError && error.problem.errors) setFieldErrors(Object.fromEntries(error.problem.errors.map((e) => [e.field, e.message])));
+    },
+  });
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setFieldErrors({});
+    const form = event.currentTarget;
+    const body = Object.fromEntries([...new FormData(form).entries()].map(([key, value]) => [key, String(value)]));
+    create.mutate(body, { onSuccess: () => form.reset() });
+  }
+
+  const field = (name: string, label: string, input: React.ReactNode) => (
+    <div>
+      <label htmlFor={`new-${name}`} className="block text-xs font-medium text-slate-600">
+        {label}
+      </label>
+      {input}
+      {fieldErrors[name] && (
+        <p id={`new-${name}-error`} className="mt-1 text-xs text-red-700">
+          {label} {fieldErrors[name]}
+        </p>
+      )}
+    </div>
+  );
+
+  return (
+    <section aria-labelledby="create-user-title" className="card p-4">
+      <h2 id="create-user-title" className="font-medium">
+        Add a user
+      </h2>
+      <form onSubmit={submit} className="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-5 lg:items-start">
+        {field("email", "Email", <input id="new-email" name="email" type="email" required autoComplete="off" aria-invalid={!!fieldErrors.email} className="input mt-1 w-full" />)}
+        {field("name", "Name", <input id="new-name" name="name" required autoComplete="off" aria-invalid={!!fieldErrors.name} className="input mt-1 w-full" />)}
+        {field(
+          "role",
+          "Role",
+          <select id="new-role" name="role" defaultValue="viewer" className="input mt-1 w-full">
+            {ROLES.map((role) => (
+              <option key={role.value} value={role.value}>
+                {role.label}
+              </option>
+            ))}
+          </select>,
+        )}
+        {field(
+          "password",
+          "Initial password",
+          <input id="new-password" name="password" type="password" required minLength={12} autoComplete="new-password" aria-invalid={!!fieldErrors.password} className="input mt-1 w-full" placeholder="At least 12 characters" />,
+        )}
+        <div className="lg:pt-5">
+          <button type="submit" className="btn btn-primary w-full" disabled={create.isPending}>
+            {create.isPending ? "Adding…" : "Add user"}
+          </button>
+        </div>
+      </form>
+      {create.isError && !Object.keys(fieldErrors).length && (
+        <p role="alert" className="mt-2 text-sm text-red-800">
+          {create.error.message}
+        </p>
+      )}
+    </section>
+  );
+}
