@@ -150,7 +150,7 @@ describe("mapping and payload schema against the sandbox", () => {
     if (!base.ok) throw new Error("the fixture must map");
     const tally = { created: 0, refused: 0 };
     await fc.assert(
-      fc.asyncProperty(intervention, fc.integer({ min: 0, max: rawFieldCount - 1 }), fc.integer({ min: 0, max: 9 }), async ({ source }, field, twist) => {
+      fc.asyncProperty(intervention, fc.integer({ min: 0, max: rawFieldCount - 1 }), fc.integer({ min: 0, max: 19 }), async ({ source }, field, twist) => {
         // A valid dossier with one field replaced by a raw, un-normalised value, or bent at an edge.
         const payload = withRawField(structuredClone(base.payload), source, field, twist);
         payload.externalReference = uniqueReference(String(payload.externalReference));

@@ -67,16 +67,14 @@ export function createSymphonicsClient(config: SymphonicsClientConfig): Symphoni
   const now = config.now ?? Date.now;
   const baseUrl = config.baseUrl.replace(/\/+$/, "");
   const timeoutMs = config.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
-  const ownDispatcher = config.dispatcher
-    ? null
-    : new Agent({
-        connect: { timeout: config.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs },
-        // Connections are reused between calls; a publication makes up to 41 in a row.
-        keepAliveTimeout: 10_000,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-  const dispatcher = config.dispatcher ?? (ownDispatcher as Agent);
+  const dispatcher: Dispatcher =
+    config.dispatcher ??
+    new Agent({
+      connect: { timeout: config.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs },
+      // Connections are reused between calls; a publication makes up to 41 in a row.
+      keepAliveTimeout: 10_000,
+    });
+  const ownsDispatcher = dispatcher !== config.dispatcher;
   const redactor = new Redactor([config.clientSecret]);
   const tokens = new AccessTokens({
     tokenUrl: `${baseUrl}/oauth/token`,
@@ -102,7 +100,7 @@ export function createSymphonicsClient(config: SymphonicsClientConfig): Symphoni
     if (body !== undefined) headers["content-type"] = "application/json";
     if (spec.idempotencyKey !== undefined) headers["idempotency-key"] = spec.idempotencyKey;
     const answer = await exchange(dispatcher, { url: `${baseUrl}${spec.path}`, method: spec.method, headers, body, timeoutMs });
-    if (answer.kind === "no_answer") return { outcome: classifyNoAnswer(context, answer) as Outcome<T>, tokenRefused: false };
+    if (answer.kind === "no_answer") return { outcome: classifyNoAnswer(context, answer), tokenRefused: false };
     return classifyV1Answer(context, answer, spec.success);
   }
 
@@ -127,14 +125,14 @@ export function createSymphonicsClient(config: SymphonicsClientConfig): Symphoni
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
 
     const first = await tokens.get(observe);
-    if (!first.ok) return first.outcome as Outcome<T>;
+    if (!first.ok) return first.outcome;
     let { outcome, tokenRefused } = await attempt(spec, first.token, body);
     if (tokenRefused) {
       // §1: an expired or revoked token: a new token, and the same call (same key) once more.
       await observe?.(attemptRecord(outcome));
       tokens.invalidate(first.token);
       const second = await tokens.get(observe);
-      if (!second.ok) return second.outcome as Outcome<T>;
+      if (!second.ok) return second.outcome;
       ({ outcome, tokenRefused } = await attempt(spec, second.token, body));
       if (tokenRefused && outcome.kind === "authentication") {
         tokens.invalidate(second.token);
@@ -167,7 +165,7 @@ export function createSymphonicsClient(config: SymphonicsClientConfig): Symphoni
     },
 
     close: async () => {
-      await ownDispatcher?.close();
+      if (ownsDispatcher) await dispatcher.close();
     },
   };
 }
