@@ -30,7 +30,16 @@ export class AccessTokens {
   private current: { token: string; renewAt: number } | null = null;
   private inFlight: Promise<{ result: TokenResult; outcome: Outcome<unknown> }> | null = null;
 
-  constructor(private readonly config: AccessTokenConfig) {}
+  /** HTTP Basic credentials; RFC 6749 §2.3.1 form-encodes id and secret before base64. */
+  private readonly credentials: string;
+
+  constructor(private readonly config: AccessTokenConfig) {
+    const encodedSecret = formEncode(config.clientSecret);
+    this.credentials = Buffer.from(`${formEncode(config.clientId)}:${encodedSecret}`).toString("base64");
+    config.redactor.addSecret(config.clientSecret);
+    config.redactor.addSecret(encodedSecret);
+    config.redactor.addSecret(this.credentials);
+  }
 
   /**
    * A valid token, fetching one if needed. Only the caller that triggered the fetch reports the
@@ -55,17 +64,14 @@ export class AccessTokens {
   }
 
   private async fetchToken(): Promise<{ result: TokenResult; outcome: Outcome<unknown> }> {
-    const { clientId, clientSecret, redactor, now } = this.config;
+    const { redactor, now } = this.config;
     const context: ExchangeContext = { operation: "token", startedAt: new Date(now()), idempotencyKey: null, writes: false, redactor, now };
-    // RFC 6749 §2.3.1: id and secret are form-encoded before the Basic encoding.
-    const credentials = Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString("base64");
-    redactor.rememberToken(credentials);
     const requestedAt = now();
     const answer = await exchange(this.config.dispatcher, {
       url: this.config.tokenUrl,
       method: "POST",
       headers: {
-        authorization: `Basic ${credentials}`,
+        authorization: `Basic ${this.credentials}`,
         "content-type": "application/x-www-form-urlencoded",
         accept: "application/json",
       },

@@ -38,7 +38,11 @@ export interface SymphonicsClientConfig {
   dispatcher?: Dispatcher;
 }
 
-/** Optional per call: every HTTP exchange the call makes (token included) is reported to it. */
+/**
+ * Optional per call: every HTTP exchange the call makes (token included) is reported to it, and
+ * awaited; an error it throws (e.g. the attempt log's database is down) is the caller's and
+ * propagates.
+ */
 export interface CallOptions {
   onExchange?: ExchangeObserver;
 }
@@ -75,7 +79,7 @@ export function createSymphonicsClient(config: SymphonicsClientConfig): Symphoni
       keepAliveTimeout: 10_000,
     });
   const ownsDispatcher = dispatcher !== config.dispatcher;
-  const redactor = new Redactor([config.clientSecret]);
+  const redactor = new Redactor();
   const tokens = new AccessTokens({
     tokenUrl: `${baseUrl}/oauth/token`,
     clientId: config.clientId,

@@ -7,11 +7,12 @@ const EXCERPT_LIMIT = 2048;
 const REMEMBERED_TOKENS = 16;
 
 export class Redactor {
-  private readonly secrets: string[];
+  private readonly secrets: string[] = [];
   private readonly tokens: string[] = [];
 
-  constructor(secrets: readonly string[]) {
-    this.secrets = secrets.filter((secret) => secret.length > 0);
+  /** A credential masked for the client's whole life (unlike tokens, which expire). */
+  addSecret(secret: string): void {
+    if (secret.length > 0) this.secrets.push(secret);
   }
 
   rememberToken(token: string): void {
