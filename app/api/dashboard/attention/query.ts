@@ -50,7 +50,7 @@ const kindOf = sql<AttentionKind>`case
   when ${publications.status} = 'needs_review' then 'needs_review'
   else 'stuck' end`;
 
-const cursorSchema = z.tuple([z.string().max(100), z.uuid()]);
+const cursorSchema = z.tuple([z.string().max(100), z.guid()]);
 
 function decodeCursor(cursor: string): [string, string] {
   try {

@@ -55,7 +55,7 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
  * Keyset cursor: the sort key of the last row shown. The timestamp travels as PostgreSQL text so
  * its microseconds survive (a JavaScript Date would round them and skip or repeat rows).
  */
-const cursorSchema = z.tuple([z.string().max(100), z.uuid()]);
+const cursorSchema = z.tuple([z.string().max(100), z.guid()]);
 
 function decodeCursor(cursor: string): [string, string] {
   try {
