@@ -34,7 +34,7 @@ export interface SymphonicsClientConfig {
   tokenRefreshMarginSeconds?: number;
   /** Clock for token expiry and Retry-After dates; tests move it. */
   now?: () => number;
-  /** An undici dispatcher to use instead of the client's own keep-alive Agent (not closed by close()). */
+  /** An undici dispatcher instead of the client's own keep-alive Agent: its owner sets its connect timeout and closes it. */
   dispatcher?: Dispatcher;
 }
 
