@@ -118,6 +118,8 @@ async function main() {
     SANDBOX_FETCH_HTTPS_AS_HTTP: process.env.SANDBOX_FETCH_HTTPS_AS_HTTP ?? "true",
   };
   parseConfig(env);
+  // The seed runs the real intake path in this process, which reads the same configuration.
+  Object.assign(process.env, env);
 
   log("applying migrations");
   await prepareDatabase(databaseUrl);
@@ -133,8 +135,7 @@ async function main() {
   }
 
   const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
-  run("sandbox", bin("tsx"), ["sandbox/main.ts"], env);
-  run("worker", bin("tsx"), ["jobs/worker.ts"], env);
+  // The web app first: it receives the sandbox's webhooks as soon as the worker publishes.
   if (flags.production) {
     log("building the web app (next build)…");
     const build = spawn(bin("next"), ["build"], { cwd: root, env: { ...env, NODE_ENV: "production" }, stdio: "inherit" });
@@ -145,6 +146,8 @@ async function main() {
     run("web", bin("next"), ["dev", "-p", String(port)], env);
   }
   await waitForHttp(`http://127.0.0.1:${port}/login`, 180_000);
+  run("sandbox", bin("tsx"), ["sandbox/main.ts"], env);
+  run("worker", bin("tsx"), ["jobs/worker.ts"], env);
 
   log("");
   log(`Symphonics publications is running at http://localhost:${port}`);

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { count } from "drizzle-orm";
-import type { Database } from "./client";
+import type { Database, Executor } from "./client";
 import { interventions, type InterventionStatus, type StaffRole } from "./schema";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { systemPrincipal } from "@/lib/auth/roles";
@@ -85,8 +85,15 @@ export interface SeedResult {
   workforceToken: string;
 }
 
-/** Seeds the demo set once; returns null when the database already holds interventions. */
-export async function seedDemoData(db: Database, storageDir: string): Promise<SeedResult | null> {
+/**
+ * Seeds the demo set once, in one transaction (an interrupted seed leaves nothing behind);
+ * returns null when the database already holds interventions.
+ */
+export function seedDemoData(database: Database, storageDir: string): Promise<SeedResult | null> {
+  return database.transaction((tx) => seedInTransaction(tx, storageDir));
+}
+
+async function seedInTransaction(db: Executor, storageDir: string): Promise<SeedResult | null> {
   const [existing] = await db.select({ n: count() }).from(interventions);
   if (existing!.n > 0) return null;
 

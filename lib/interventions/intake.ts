@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Database, Executor } from "@/db/client";
+import type { Executor } from "@/db/client";
 import {
   beneficiaries,
   interventionDocuments,
@@ -72,7 +72,7 @@ export interface WriteOptions {
  * published intervention stays published. Returns whether it was created.
  */
 export async function putIntervention(
-  db: Database,
+  db: Executor,
   reference: string,
   input: InterventionInput,
   actor: Principal,
@@ -147,7 +147,7 @@ export async function putIntervention(
 
 /** Changes the status, records document signatures or the contract signature. */
 export async function patchIntervention(
-  db: Database,
+  db: Executor,
   reference: string,
   patch: InterventionPatch,
   actor: Principal,
