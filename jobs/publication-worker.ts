@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { connect } from "@/db/client";
 import { workerHeartbeats } from "@/db/schema";
 import type { Config } from "@/lib/config";
+import { observeJobAttempt } from "@/lib/observability/jobs";
 import { runPublication, type PublicationDeps } from "@/lib/publication/publish";
 import { pipelineSettings } from "@/lib/publication/settings";
 import { fileStorage } from "@/lib/storage/files";
@@ -70,8 +71,7 @@ export async function startPublicationWorker(config: Config, logger: Logger): Pr
     return Promise.all(
       jobs.map(async (job): Promise<JobResult> => {
         try {
-          const result = await runPublication(deps, { ...job.data, jobId: job.id });
-          logger.debug({ jobId: job.id, interventionId: job.data.interventionId, result }, "publication run");
+          const result = await observeJobAttempt(PUBLICATION_QUEUE, job, () => runPublication(deps, { ...job.data, jobId: job.id }));
           return { id: job.id, status: "completed", output: { result } };
         } catch (error) {
           // Unexpected (database unreachable...): pg-boss takes the job again later.

@@ -1,5 +1,6 @@
 import { PgBoss, type SendOptions } from "pg-boss";
 import { type Executor, rawClient } from "@/db/client";
+import { currentCorrelationId } from "@/lib/observability/correlation";
 
 /** One job per intervention publication; the singleton key is the intervention id. */
 export const PUBLICATION_QUEUE = "publish-intervention";
@@ -8,6 +9,8 @@ export interface PublicationJobData {
   interventionId: string;
   trigger: "automatic" | "manual" | "retry";
   triggeredBy: string;
+  /** The request (or job) that caused this one: its log lines and attempts carry the same id. */
+  correlationId?: string;
 }
 
 /**
@@ -94,7 +97,7 @@ export async function enqueuePublication(
 ): Promise<string | null> {
   const boss = await queueClient(databaseUrl);
   const client = rawClient(tx);
-  return boss.send(PUBLICATION_QUEUE, data, {
+  return boss.send(PUBLICATION_QUEUE, { ...data, correlationId: data.correlationId ?? currentCorrelationId() }, {
     ...options,
     singletonKey: data.interventionId,
     db: { executeSql: async (text, values) => ({ rows: await client.unsafe(text, values as never[]) }) },

@@ -3,20 +3,23 @@
  * needed, anywhere: they share the queue, the rate limit and the circuit breaker in PostgreSQL.
  * SIGTERM or SIGINT: stop taking jobs, finish those in flight, exit.
  */
-import { pino } from "pino";
 import { config } from "@/lib/config";
+import { logger as productLogger } from "@/lib/observability/logger";
+import { startWorkerOperations } from "@/lib/observability/worker-operations";
 import { startPublicationWorker } from "./publication-worker";
 
-const logger = pino({ name: "worker", level: process.env.LOG_LEVEL ?? "info" });
+// The product's logger: JSON lines with correlation ids, secrets and personal data redacted.
+const logger = productLogger().child({ process: "worker" });
 
 async function main() {
   const worker = await startPublicationWorker(config(), logger);
+  const operations = await startWorkerOperations(config());
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping: finishing the jobs in flight");
-    worker.stop().then(
+    Promise.all([worker.stop(), operations.stop()]).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, "stop failed");

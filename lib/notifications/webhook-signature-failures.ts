@@ -1,6 +1,7 @@
 import type { Executor } from "@/db/client";
 import { recordAudit } from "@/lib/audit";
 import { systemPrincipal } from "@/lib/auth/roles";
+import { logger } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
 
 /** Audit action of a refused webhook; counted by the alert evaluator, purged after the retention period. */
@@ -12,5 +13,7 @@ export const WEBHOOK_SIGNATURE_REJECTED = "webhook.signature_rejected";
  */
 export async function recordWebhookSignatureFailure(db: Executor, reason: string): Promise<void> {
   metrics().webhookSignatureFailures.inc();
+  metrics().webhookEvents.inc({ type: "unverified", outcome: "rejected_signature" });
+  logger().warn({ reason }, "symphonics webhook refused");
   await recordAudit(db, systemPrincipal, WEBHOOK_SIGNATURE_REJECTED, null, { reason: reason.slice(0, 200) });
 }

@@ -8,6 +8,8 @@ import { mapInterventionToDossier } from "@/lib/dossier/mapping";
 import { MAX_PHOTOS_PER_CALL } from "@/lib/dossier/payload-schema";
 import type { FieldProblem } from "@/lib/http/problem";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
+import { currentCorrelationId } from "@/lib/observability/correlation";
+import { observeRateLimitTurn, observeSymphonicsExchanges } from "@/lib/observability/pipeline-observations";
 import type { SymphonicsClient } from "@/lib/symphonics/client";
 import type { AttemptRecord, FailedOutcome } from "@/lib/symphonics/outcomes";
 import { sendDossier } from "@/lib/symphonics/publish-dossier";
@@ -80,6 +82,7 @@ export async function runPublication(deps: PublicationDeps, request: Publication
   // Extra batch i carries photos from (i + 1) × 50 on; those wholly confirmed are not sent again.
   const pendingBatches = mapped.extraPhotoBatches.filter((batch, index) => (index + 1) * MAX_PHOTOS_PER_CALL + batch.photos.length > publication.photosSent).length;
   const reservation = await reserveRequests(db, settings.rateLimit, (publication.dossierId ? 0 : 1) + pendingBatches);
+  observeRateLimitTurn(reservation);
   if (!reservation.granted) {
     await postpone(deps, request, claim.previousStatus, new Date(deps.now().getTime() + reservation.retryInMs + deps.random() * 1000));
     return "postponed";
@@ -210,10 +213,12 @@ async function insertAttempts(tx: Executor, request: PublicationRequest, attempt
       message: record.message,
       durationMs: Math.round(record.durationMs),
       responseExcerpt: record.responseExcerpt,
-      correlationId: request.jobId ?? null,
+      // The trigger's correlation id when there is one (see observeJobAttempt), else the job's.
+      correlationId: currentCorrelationId() ?? request.jobId ?? null,
       startedAt: record.startedAt,
     })),
   );
+  observeSymphonicsExchanges(records);
 }
 
 /** The dossier id or photo progress, stored as soon as known, with the exchanges so far. */

@@ -2,6 +2,8 @@ import { getDb } from "@/db/client";
 import { config } from "@/lib/config";
 import { Problem, problems, zodProblems } from "@/lib/http/problem";
 import { route } from "@/lib/http/route";
+import { recordWebhookSignatureFailure } from "@/lib/notifications/webhook-signature-failures";
+import { observeWebhook } from "@/lib/observability/pipeline-observations";
 import { receiveWebhook, verifyWebhook, webhookBodySchema, webhookSecrets } from "@/lib/publication/webhooks";
 
 /** Symphonics' events are a few hundred bytes; anything far larger is not one. */
@@ -37,6 +39,7 @@ export const POST = route(async (request: Request) => {
   };
   const verification = verifyWebhook(rawBody, headers, webhookSecrets(config().SYMPHONICS_WEBHOOK_SECRET));
   if (!verification.ok) {
+    await recordWebhookSignatureFailure(getDb(), verification.reason);
     throw new Problem({ status: 401, title: "Invalid webhook signature", code: "invalid_signature", detail: verification.reason });
   }
 
@@ -49,5 +52,6 @@ export const POST = route(async (request: Request) => {
   const parsed = webhookBodySchema.safeParse(payload);
   if (!parsed.success) throw problems.invalid(zodProblems(parsed.error));
   const outcome = await receiveWebhook(getDb(), headers.id!, parsed.data, payload);
+  await observeWebhook(getDb(), { type: parsed.data.type, outcome, dossierId: parsed.data.data?.dossierId, externalReference: parsed.data.data?.externalReference });
   return Response.json({ received: true, outcome }, { status: 200 });
 });
