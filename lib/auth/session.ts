@@ -4,6 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb, type Executor } from "@/db/client";
 import { users } from "@/db/schema";
+import { observeLoginFailure } from "@/lib/observability/login-failures";
 import { verifyLogin } from "./login";
 import { LOCKED_ERROR_PREFIX } from "./login-errors";
 import type { Principal } from "./roles";
@@ -38,6 +39,7 @@ const buildAuthOptions = (): NextAuthOptions => ({
         if (!parsed.success) return null;
         const result = await verifyLogin(getDb(), parsed.data.email, parsed.data.password);
         if (result.ok) return result.user;
+        observeLoginFailure(result.reason);
         if (result.reason === "locked") throw new Error(`${LOCKED_ERROR_PREFIX}${result.until.toISOString()}`);
         return null;
       },

@@ -56,9 +56,3 @@ export async function observeWebhook(db: Executor, event: { type: string; outcom
     "symphonics webhook",
   );
 }
-
-/** A failed staff sign-in (the email is not logged: it is personal data). */
-export function observeLoginFailure(reason: "invalid" | "locked"): void {
-  metrics().loginFailures.inc({ reason });
-  logger().warn({ reason }, "sign-in refused");
-}
