@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "./config";
+import { ConfigError, parseConfig as parseEnv } from "./config";
+
+// Next.js types NODE_ENV as always present; these environments leave it out on purpose.
+const parseConfig = (env: Record<string, string>) => parseEnv(env as unknown as NodeJS.ProcessEnv);
 
 const base = { DATABASE_URL: "postgres://localhost/app" };
 const productionSecrets = {

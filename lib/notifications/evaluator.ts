@@ -1,4 +1,4 @@
-import { and, eq, inArray, like, sql } from "drizzle-orm";
+import { and, eq, like, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { alerts } from "@/db/schema";
 import { raiseAlert } from "@/lib/alerts/alerts";
@@ -97,7 +97,7 @@ async function resolveClearedPipelineAlerts(db: Executor): Promise<number> {
   resolved += await resolveAlerts(
     db,
     and(
-      inArray(alerts.kind, ["dossier_rejected", "publication_rejected"]),
+      eq(alerts.kind, "dossier_rejected"),
       sql`not exists (select 1 from publications p where p.intervention_id = ${alerts.interventionId} and p.status = 'needs_review')`,
     )!,
   );
