@@ -7,6 +7,7 @@
  * request at a time, and prints p50/p95 per scenario and overall. Not part of the test suite.
  *
  *   DATABASE_URL=postgres://… npm run bench:list [-- --rows 1000000 --runs 40 --keep]
+ *   … npm run bench:list -- --reuse sp_bench_xxx   measures again on a database kept by --keep
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -16,14 +17,20 @@ import { prepareDatabase } from "@/db/prepare";
 import { createApiToken } from "@/lib/auth/api-tokens";
 
 const { values: flags } = parseArgs({
-  options: { rows: { type: "string", default: "1000000" }, runs: { type: "string", default: "40" }, keep: { type: "boolean", default: false } },
+  options: {
+    rows: { type: "string", default: "1000000" },
+    runs: { type: "string", default: "40" },
+    keep: { type: "boolean", default: false },
+    reuse: { type: "string" },
+  },
 });
 const rows = Number(flags.rows);
 const runs = Number(flags.runs);
 const server = process.env.DATABASE_URL;
 if (!server) throw new Error("DATABASE_URL must point at a PostgreSQL server; the benchmark creates its own database there");
 
-const name = `sp_bench_${Date.now().toString(36)}`;
+const name = flags.reuse ?? `sp_bench_${Date.now().toString(36)}`;
+if (!/^sp_bench_\w+$/.test(name)) throw new Error(`--reuse takes a database this benchmark created (sp_bench_…), not ${name}`);
 const databaseUrl = Object.assign(new URL(server), { pathname: `/${name}` }).toString();
 const admin = postgres(Object.assign(new URL(server), { pathname: "/postgres" }).toString(), { max: 1, onnotice: () => {} });
 
@@ -47,7 +54,7 @@ async function seed(sql: postgres.Sql) {
            (case when g % 100 < 85 then 'published' when g % 100 < 93 then 'installation_done' when g % 100 < 96 then 'in_progress'
                  when g % 100 < 99 then 'scheduled' else 'cancelled' end)::intervention_status,
            case when g % 100 < 93 then now() - (g % 525600) * interval '1 minute' end,
-           '', now() - (g % 525600) * interval '1 minute' - interval '1 day', now() - ((g * 7919) % 525600) * interval '1 minute'
+           '', now() - (g % 525600) * interval '1 minute' - interval '1 day', now() - ((g::bigint * 7919) % 525600) * interval '1 minute'
     from generate_series(1, ${rows}) g`;
   await sql`
     update interventions i set search_text = lower(i.reference || ' ' || b.first_name || ' ' || b.last_name || ' ' || i.city)
@@ -59,10 +66,10 @@ async function seed(sql: postgres.Sql) {
                  when g % 1000 < 895 then 'failed' when g % 100 < 91 then 'needs_review' else 'not_ready' end)::publication_status,
            case when g % 100 < 85 then 1 when g % 100 < 91 then 8 else 0 end,
            case when g % 100 < 85 then 'dos_' || g end,
-           case when g % 100 < 85 then now() - ((g * 7919) % 525600) * interval '1 minute' end,
+           case when g % 100 < 85 then now() - ((g::bigint * 7919) % 525600) * interval '1 minute' end,
            case when g % 100 between 85 and 90 then 'Symphonics answered 503' end,
            case when g % 100 between 85 and 90 then now() - (g % 1440) * interval '1 minute' end,
-           now() - ((g * 7919) % 525600) * interval '1 minute'
+           now() - ((g::bigint * 7919) % 525600) * interval '1 minute'
     from generate_series(1, ${rows}) g`;
   await sql`vacuum analyze beneficiaries`;
   await sql`vacuum analyze interventions`;
@@ -90,14 +97,16 @@ function percentile(sorted: number[], p: number) {
 
 async function main() {
   const started = performance.now();
-  await admin.unsafe(`create database "${name}"`);
+  if (!flags.reuse) await admin.unsafe(`create database "${name}"`);
   try {
-    await prepareDatabase(databaseUrl);
     const connection = connect(databaseUrl, { max: 10 });
-    console.log(`seeding ${rows.toLocaleString()} interventions into ${name}…`);
-    const seeding = performance.now();
-    await seed(connection.sql);
-    console.log(`seeded in ${seconds(seeding)}`);
+    if (!flags.reuse) {
+      await prepareDatabase(databaseUrl);
+      console.log(`seeding ${rows.toLocaleString()} interventions into ${name}…`);
+      const seeding = performance.now();
+      await seed(connection.sql);
+      console.log(`seeded in ${seconds(seeding)}`);
+    }
     const { token } = await createApiToken(connection.db, "bench", "viewer");
 
     process.env.DATABASE_URL = databaseUrl;
@@ -154,7 +163,7 @@ async function main() {
     const { getConnection } = await import("@/db/client");
     await getConnection().close();
   } finally {
-    if (!flags.keep) await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    if (!flags.keep && !flags.reuse) await admin.unsafe(`drop database if exists "${name}" with (force)`);
     else console.log(`kept the database ${name}`);
     await admin.end();
   }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, interventionStatus, publicationStatus, publications } from "@/db/schema";
@@ -86,13 +86,21 @@ export async function listInterventions(db: Executor, query: ListQuery) {
   const sortKey = byReference ? sql<string>`${interventions.reference}` : sql<string>`${interventions.updatedAt}::text`;
   if (query.cursor) {
     const [key, id] = decodeCursor(query.cursor);
-    const after = byReference ? sql`${key}` : sql`${key}::timestamptz`;
-    const column = byReference ? interventions.reference : interventions.updatedAt;
-    // A row comparison, which PostgreSQL answers straight from the (updated_at, id) index.
-    where.push(descending ? sql`(${column}, ${interventions.id}) < (${after}, ${id}::uuid)` : sql`(${column}, ${interventions.id}) > (${after}, ${id}::uuid)`);
+    // References are unique, so they alone place the cursor; a last change needs the id to break ties.
+    // Row comparisons, which PostgreSQL answers straight from the (updated_at, id) index.
+    const after = byReference
+      ? sql`${interventions.reference} ${sql.raw(descending ? "<" : ">")} ${key}`
+      : sql`(${interventions.updatedAt}, ${interventions.id}) ${sql.raw(descending ? "<" : ">")} (${key}::timestamptz, ${id}::uuid)`;
+    where.push(after);
   }
-  const direction = descending ? desc : asc;
-  const order = byReference ? [direction(interventions.reference), direction(interventions.id)] : [direction(interventions.updatedAt), direction(interventions.id)];
+  // Spelled out to match the indexes exactly, read forwards or backwards: (updated_at DESC NULLS
+  // LAST, id DESC NULLS LAST) and (reference); any other NULLS placement makes PostgreSQL sort
+  // every row instead of reading the first page off the index.
+  const order = byReference
+    ? [descending ? sql`${interventions.reference} desc nulls first` : sql`${interventions.reference} asc nulls last`]
+    : descending
+      ? [sql`${interventions.updatedAt} desc nulls last`, sql`${interventions.id} desc nulls last`]
+      : [sql`${interventions.updatedAt} asc nulls first`, sql`${interventions.id} asc nulls first`];
 
   const rows = await db
     .select({
