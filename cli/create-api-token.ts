@@ -13,8 +13,9 @@ import { createApiToken } from "@/lib/auth/api-tokens";
 import { systemPrincipal } from "@/lib/auth/roles";
 
 const { values } = parseArgs({ options: { name: { type: "string" }, role: { type: "string", default: "operator" } } });
+const nameRequired = "--name is required, e.g. --name workforce-app";
 const parsed = z
-  .object({ name: z.string().trim().min(1, "--name is required, e.g. --name workforce-app").max(100), role: z.enum(staffRole.enumValues, "--role must be viewer, operator or admin") })
+  .object({ name: z.string({ error: nameRequired }).trim().min(1, nameRequired).max(100), role: z.enum(staffRole.enumValues, "--role must be viewer, operator or admin") })
   .safeParse(values);
 if (!parsed.success) {
   for (const issue of parsed.error.issues) console.error(issue.message);
