@@ -152,6 +152,7 @@ async function main() {
   log("");
   log(`Symphonics publications is running at http://localhost:${port}`);
   log(`Symphonics sandbox at http://127.0.0.1:${sandboxPort}/crm (ledger: http://127.0.0.1:${sandboxPort}/_sandbox/ledger)`);
+  log(`API reference at http://localhost:${port}/api-reference; health at /api/health/ready; metrics at /api/metrics and the worker's http://127.0.0.1:${env.WORKER_METRICS_PORT ?? 9464}/metrics`);
   log(`Demo logins (password ${DEMO_PASSWORD}):`);
   for (const user of demoUsers) log(`  ${user.role.padEnd(8)} ${user.email}`);
   log("Press Ctrl-C to stop.");
