@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/db/testing";
+import { authOptions } from "@/lib/auth/session";
+import { createUser } from "@/lib/auth/users";
 import { GET as live } from "@/app/api/health/live/route";
 import { GET as ready } from "@/app/api/health/ready/route";
 import { GET as metricsEndpoint } from "@/app/api/metrics/route";
@@ -121,6 +123,22 @@ describe("metrics", () => {
       await server.close();
     }
     expect(metrics().registry.getSingleMetric("symphonics_responses_total")).toBeDefined();
+  });
+});
+
+describe("login failures", () => {
+  it("counts refused sign-ins by reason, through the real sign-in, and logs them without the email", async () => {
+    await createUser(db, { email: "jeanne.martin@installer.example", name: "Jeanne Martin", password: "the-right-password-2026", role: "operator" });
+    const provider = authOptions().providers[0] as unknown as { options: { authorize(credentials: Record<string, string>): Promise<unknown> } };
+    const signIn = (password: string) => provider.options.authorize({ email: "jeanne.martin@installer.example", password }).catch(() => null);
+    logs.clear();
+    for (let i = 0; i < 6; i++) await signIn("a-wrong-password");
+    expect(await signIn("the-right-password-2026")).toBeNull();
+    const text = await metrics().registry.metrics();
+    expect(text).toContain('login_failures_total{reason="invalid"} 4');
+    expect(text).toContain('login_failures_total{reason="locked"} 3');
+    expect(logs.lines().filter((l) => l.message === "sign-in refused")).toHaveLength(7);
+    expect(logs.text()).not.toContain("jeanne.martin");
   });
 });
 
