@@ -10,8 +10,9 @@ import { redact, scrubText } from "./redaction";
 function build(destination?: DestinationStream): Logger {
   return pino(
     {
+      // Read directly: logging must work before (and when) the rest of the configuration fails to validate.
       level: process.env.LOG_LEVEL ?? "info",
-      base: { service: process.env.SERVICE_NAME ?? "symphonics-publisher" },
+      base: { service: "symphonics-publisher" },
       timestamp: pino.stdTimeFunctions.isoTime,
       messageKey: "message",
       // Errors are serialised by `redact` (type, scrubbed message and stack), not by pino's own.
