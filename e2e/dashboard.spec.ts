@@ -1,0 +1,139 @@
+import { expect, test } from "@playwright/test";
+import { database, logIn, screenshot } from "./support";
+
+/**
+ * A publication that has spent its retry budget: an installed intervention whose signatures were
+ * missing gets them, and its publication is marked failed the way the worker leaves it after the
+ * last automatic attempt. Its data is valid, so a manual retry can succeed.
+ */
+async function arrangeFailedPublication(): Promise<string> {
+  const sql = database();
+  try {
+    const [row] = await sql<{ id: string; reference: string }[]>`
+      select i.id, i.reference from interventions i join publications p on p.intervention_id = i.id
+      where i.status = 'installation_done' and p.status = 'not_ready' order by i.reference limit 1`;
+    if (!row) throw new Error("the demo seed has no installed intervention awaiting signatures");
+    await sql.begin(async (tx) => {
+      await tx`update intervention_documents set signed_at = now() - interval '1 day' where intervention_id = ${row.id} and requires_signature`;
+      await tx`update beneficiaries set contract_signed_at = coalesce(contract_signed_at, now() - interval '1 day')
+               where id = (select beneficiary_id from interventions where id = ${row.id})`;
+      await tx`update publications set status = 'failed', attempt_count = 8, consecutive_failures = 8,
+               last_error_code = 'server_error', last_error_message = 'Symphonics answered 503 Service Unavailable',
+               last_error_at = now() - interval '5 minutes', updated_at = now() where intervention_id = ${row.id}`;
+      await tx`update interventions set updated_at = now() where id = ${row.id}`;
+    });
+    return row.reference;
+  } finally {
+    await sql.end();
+  }
+}
+
+test("a logged-out visitor is sent to the login page, and the APIs answer 401", async ({ page, request }) => {
+  await page.goto("/interventions?publication=failed");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Finterventions%3Fpublication%3Dfailed$/);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await screenshot(page, "login");
+  const api = await request.get("/api/dashboard/overview");
+  expect(api.status()).toBe(401);
+  expect(api.headers()["content-type"]).toBe("application/problem+json");
+});
+
+test("a wrong password is refused with a readable message", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill("operator@demo.local");
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "wrong" })).toHaveText("The email or the password is wrong.");
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("an operator filters to failed publications, opens one, retries it and sees it published", async ({ page }) => {
+  const reference = await arrangeFailedPublication();
+  await logIn(page, "operator@demo.local");
+  await expect(page.getByRole("heading", { name: "Integration health" })).toBeVisible();
+  await screenshot(page, "overview");
+
+  await page.getByRole("link", { name: /^Failed\s*\d+/ }).click();
+  await expect(page).toHaveURL(/\/interventions\?publication=failed$/);
+  await expect(page.getByRole("checkbox", { name: "Failed" })).toBeChecked();
+  const row = page.getByRole("row").filter({ hasText: reference });
+  await expect(row).toBeVisible();
+  await expect(row.getByText("Failed", { exact: true })).toBeVisible();
+  await screenshot(page, "interventions-failed");
+
+  await row.getByRole("link", { name: reference }).click();
+  await expect(page.getByRole("heading", { name: reference })).toBeVisible();
+  await expect(page.getByText("Symphonics answered 503 Service Unavailable")).toBeVisible();
+  await screenshot(page, "intervention-failed");
+
+  await page.getByRole("button", { name: "Retry now" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("attempted 8 times before");
+  await dialog.getByRole("button", { name: "Retry now" }).click();
+  await expect(page.getByText(/^Requested — now/)).toBeVisible();
+  // The worker sends it to the sandbox; the page follows without a reload.
+  await expect(page.locator("h1 + span", { hasText: "Published" })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText("Not created yet")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Retry now" })).toHaveCount(0);
+  await screenshot(page, "intervention-published");
+
+  await page.getByRole("link", { name: "Needs attention" }).click();
+  await expect(page.getByRole("heading", { name: "Needs attention" })).toBeVisible();
+  await screenshot(page, "needs-attention");
+});
+
+test("a viewer sees no publish buttons and the publish endpoint refuses them with 403", async ({ page }) => {
+  await logIn(page, "viewer@demo.local");
+  await page.goto("/interventions?publication=needs_review,not_ready");
+  const link = page.getByRole("row").nth(1).getByRole("link");
+  const reference = (await link.textContent())!.trim();
+  await link.click();
+  await expect(page.getByRole("heading", { name: reference })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Synchronisation with Symphonics" })).toBeVisible();
+  await expect(page.getByRole("button", { name: /Publish now|Retry now/ })).toHaveCount(0);
+  await page.goto("/attention");
+  await expect(page.getByRole("button", { name: /Retry/ })).toHaveCount(0);
+
+  // The same session, from the page itself, calling the endpoint the buttons would call.
+  const answer = await page.evaluate(async (ref) => {
+    const response = await fetch(`/api/interventions/${encodeURIComponent(ref)}/publish`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    return { status: response.status, body: await response.json() };
+  }, reference);
+  expect(answer.status).toBe(403);
+  expect(answer.body).toMatchObject({ code: "forbidden" });
+  await page.goto("/admin/users");
+  await expect(page.getByRole("heading", { name: "Administrators only" })).toBeVisible();
+});
+
+test("an admin creates a user, who can then sign in", async ({ page, browser }) => {
+  const email = `new.operator.${Date.now()}@demo.local`;
+  await logIn(page, "admin@demo.local");
+  await page.getByRole("link", { name: "Users" }).click();
+  await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Name", { exact: true }).fill("Nouvel Opérateur");
+  await page.getByLabel("Role", { exact: true }).selectOption("operator");
+  await page.getByLabel("Initial password").fill("a long initial password");
+  await page.getByRole("button", { name: "Add user" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `${email} can now sign in.` })).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: email })).toContainText("Active");
+  await screenshot(page, "admin-users");
+
+  await page.getByRole("link", { name: "API tokens" }).click();
+  await expect(page.getByRole("heading", { name: "API tokens" })).toBeVisible();
+  await screenshot(page, "admin-tokens");
+
+  const other = await browser.newContext();
+  const newcomer = await other.newPage();
+  await logIn(newcomer, email, "a long initial password");
+  await expect(newcomer.getByText(email)).toBeVisible();
+  await other.close();
+});
+
+test("signing out ends the session", async ({ page }) => {
+  await logIn(page, "operator@demo.local");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/overview");
+  await expect(page).toHaveURL(/\/login/);
+});
