@@ -45,7 +45,12 @@ export async function interventionDetail(db: Executor, reference: string) {
       )
       .orderBy(desc(webhookEvents.receivedAt), desc(webhookEvents.id))
       .limit(HISTORY_LIMIT),
-    mapInterventionToDossier(aggregate, { signUrl: (path) => fileStorage.signedUrl(path), fileExists: (path) => fileStorage.exists(path) }),
+    // Links anchored as the worker anchors them (lib/publication/publish.ts), so the payload shown
+    // is byte for byte the one sent for the current data.
+    mapInterventionToDossier(aggregate, {
+      signUrl: (path) => fileStorage.signedUrl(path, publication.queuedAt ?? publication.createdAt),
+      fileExists: (path) => fileStorage.exists(path),
+    }),
   ]);
 
   const eligibility = checkEligibility({
