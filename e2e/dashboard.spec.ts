@@ -76,10 +76,29 @@ test("an operator filters to failed publications, opens one, retries it and sees
   await expect(page.getByText("Not created yet")).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Retry now" })).toHaveCount(0);
   await screenshot(page, "intervention-published");
+});
 
+test("an operator retries a selection, then everything that failed since a time, from Needs attention", async ({ page }) => {
+  const references = [await arrangeFailedPublication(), await arrangeFailedPublication(), await arrangeFailedPublication()];
+  await logIn(page, "operator@demo.local");
   await page.getByRole("link", { name: "Needs attention" }).click();
-  await expect(page.getByRole("heading", { name: "Needs attention" })).toBeVisible();
+  await page.getByRole("tab", { name: "Failed" }).click();
+  for (const reference of references) await expect(page.getByRole("row").filter({ hasText: reference })).toContainText("Gave up after 8 attempts");
   await screenshot(page, "needs-attention");
+
+  await page.getByRole("checkbox", { name: `Select ${references[0]}` }).check();
+  await page.getByRole("button", { name: "Retry selected (1)" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Retry selected" }).click();
+  await expect(page.getByText("1 of 1 retries requested.")).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: references[0] })).toHaveCount(0);
+
+  const anHourAgo = new Date(Date.now() - 3_600_000);
+  const local = new Date(anHourAgo.getTime() - anHourAgo.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  await page.getByLabel("Failed since (your time)").fill(local);
+  await page.getByRole("button", { name: "Retry everything failed since…" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Retry them all" }).click();
+  await expect(page.getByText(/^\d+ of \d+ retries requested\.$/)).toBeVisible();
+  for (const reference of references) await expect(page.getByRole("row").filter({ hasText: reference })).toHaveCount(0);
 });
 
 test("a viewer sees no publish buttons and the publish endpoint refuses them with 403", async ({ page }) => {

@@ -2,6 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import type { InterventionDetail } from "@/app/api/dashboard/interventions/[reference]/query";
+import type { PublicationStatus } from "@/db/schema";
 import { apiFetch } from "@/components/api";
 import { ConfirmButton } from "@/components/confirm-button";
 import { useViewer } from "@/components/providers";
@@ -11,7 +12,8 @@ import { publicationLabels } from "@/components/status";
 export function PublishAction({ detail, onChanged }: { detail: InterventionDetail; onChanged: () => void }) {
   const viewer = useViewer();
   const mutation = useMutation({
-    mutationFn: () => apiFetch<{ status?: string }>(`/api/interventions/${encodeURIComponent(detail.reference)}/publish`, { method: "POST", json: {} }),
+    mutationFn: () =>
+      apiFetch<{ publication: { status: PublicationStatus } }>(`/api/interventions/${encodeURIComponent(detail.reference)}/publish`, { method: "POST", json: {} }),
     onSettled: onChanged,
   });
   if (!viewer.can("operator") || detail.publication.status === "published") return null;
@@ -48,7 +50,7 @@ export function PublishAction({ detail, onChanged }: { detail: InterventionDetai
       <div aria-live="polite" className="text-sm">
         {mutation.isSuccess && (
           <p className="text-emerald-800">
-            Requested — now {publicationLabels[detail.publication.status].label.toLowerCase()}. This page follows it as it changes.
+            Requested — now {publicationLabels[mutation.data.publication.status].label.toLowerCase()}. This page follows it as it changes.
           </p>
         )}
         {mutation.isError && <p className="text-red-800" role="alert">{mutation.error.message}</p>}

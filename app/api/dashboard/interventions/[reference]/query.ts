@@ -19,8 +19,13 @@ function dashboardFileUrl(path: string): string {
   return `${signed.pathname}${signed.search}`;
 }
 
-/** States in which a worker already holds or will shortly take the publication. */
-const inFlight: readonly PublicationStatus[] = ["in_progress"];
+/** Why a person cannot ask for a publication already under way (the publish endpoint answers 409). */
+function underway(status: PublicationStatus): string | null {
+  if (status === "queued") return "It is already queued: a worker will send it shortly.";
+  if (status === "in_progress") return "A worker is sending it to Symphonics right now.";
+  if (status === "retrying") return "An automatic retry is already scheduled (see Next automatic attempt).";
+  return null;
+}
 
 /** Everything the intervention page shows, in one read. */
 export async function interventionDetail(db: Executor, reference: string) {
@@ -61,7 +66,7 @@ export async function interventionDetail(db: Executor, reference: string) {
   });
   const blockers = [
     ...(eligibility.eligible ? [] : eligibility.reasons),
-    ...(inFlight.includes(publication.status) ? ["A worker is sending it to Symphonics right now."] : []),
+    ...[underway(publication.status)].filter((reason) => reason !== null),
     ...(mapping.ok || publication.status === "published" ? [] : ["The data has problems to correct first (listed under Validation problems)."]),
   ];
 
