@@ -122,6 +122,15 @@ test("a viewer sees no publish buttons and the publish endpoint refuses them wit
   expect(answer.body).toMatchObject({ code: "forbidden" });
   await page.goto("/admin/users");
   await expect(page.getByRole("heading", { name: "Administrators only" })).toBeVisible();
+
+  // Readable on a tablet: the same pages at 820 × 1180.
+  await page.setViewportSize({ width: 820, height: 1180 });
+  await page.goto("/overview");
+  await expect(page.getByRole("heading", { name: "Integration health" })).toBeVisible();
+  await screenshot(page, "overview-tablet");
+  await page.goto(`/interventions/${encodeURIComponent(reference)}`);
+  await expect(page.getByRole("heading", { name: reference })).toBeVisible();
+  await screenshot(page, "intervention-tablet-viewer");
 });
 
 test("an admin creates a user, who can then sign in", async ({ page, browser }) => {

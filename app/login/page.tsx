@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { pagePrincipal } from "@/lib/auth/current";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in · Symphonics publications" };
@@ -11,6 +13,8 @@ function safeCallback(value: string | string[] | undefined): string {
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
+  // Someone already signed in (a bookmark, the back button) goes straight where they were going.
+  if (await pagePrincipal()) redirect(safeCallback(params.callbackUrl));
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-8 shadow-sm">

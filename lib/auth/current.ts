@@ -5,10 +5,15 @@ import type { Principal } from "./roles";
 import { principalForSessionToken } from "./session";
 import { sessionTokenFromCookies } from "./session-token";
 
+/** The logged-in staff member of a page render, if any. */
+export async function pagePrincipal(): Promise<Principal | null> {
+  const token = sessionTokenFromCookies((await cookies()).getAll());
+  return token ? principalForSessionToken(getDb(), token) : null;
+}
+
 /** The logged-in staff member of a page render, or a redirect to the login page. */
 export async function requirePagePrincipal(): Promise<Principal> {
-  const token = sessionTokenFromCookies((await cookies()).getAll());
-  const principal = token ? await principalForSessionToken(getDb(), token) : null;
+  const principal = await pagePrincipal();
   if (!principal) redirect("/login");
   return principal;
 }
