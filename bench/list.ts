@@ -63,7 +63,7 @@ async function seed(sql: postgres.Sql) {
     insert into publications (intervention_id, status, attempt_count, dossier_id, published_at, last_error_message, last_error_at, updated_at)
     select md5('i' || g)::uuid,
            (case when g % 100 < 85 then 'published' when g % 100 < 88 then 'queued' when g % 100 < 89 then 'retrying'
-                 when g % 1000 < 895 then 'failed' when g % 100 < 91 then 'needs_review' else 'not_ready' end)::publication_status,
+                 when g % 1000 between 890 and 894 then 'failed' when g % 100 < 91 then 'needs_review' else 'not_ready' end)::publication_status,
            case when g % 100 < 85 then 1 when g % 100 < 91 then 8 else 0 end,
            case when g % 100 < 85 then 'dos_' || g end,
            case when g % 100 < 85 then now() - ((g::bigint * 7919) % 525600) * interval '1 minute' end,
@@ -151,8 +151,10 @@ async function main() {
 
     const [{ version }] = (await connection.sql<{ version: string }[]>`select version()`) as unknown as [{ version: string }];
     const [{ n }] = (await connection.sql<{ n: number }[]>`select count(*)::int as n from interventions`) as unknown as [{ n: number }];
+    const states = await connection.sql<{ status: string; n: number }[]>`select status, count(*)::int as n from publications group by 1 order by 2 desc`;
     console.log("\nConditions");
     console.log(`  interventions: ${n.toLocaleString()} (with as many beneficiaries and publications), page size 50 unless stated`);
+    console.log(`  publications: ${states.map((row) => `${row.status} ${row.n.toLocaleString()}`).join(", ")}`);
     console.log(`  ${version.split(",")[0]}; Node ${process.version}; ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, shared with other work`);
     console.log(`  the list route handler called in-process (API-token authentication, validation, SQL, JSON), sequentially; ${runs} timed calls per scenario after 3 warm-up calls`);
     console.log(`\n${"scenario".padEnd(36)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"rows".padStart(5)}`);

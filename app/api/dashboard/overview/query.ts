@@ -66,9 +66,13 @@ export async function overview(db: Executor, query: z.infer<typeof overviewQuery
         select generate_series(date_trunc(${unit}, now() at time zone ${query.tz}) - ${step} * ${buckets - 1},
                                date_trunc(${unit}, now() at time zone ${query.tz}), ${step}) as local_start
       ), published as (
+        -- A publication is updated when it is published, so updated_at >= published_at: the
+        -- (status, updated_at) index finds the period's publications without reading them all.
         select date_trunc(${unit}, published_at at time zone ${query.tz}) as local_start, count(*)::int as n
         from publications
-        where published_at >= (select min(local_start) from series) at time zone ${query.tz}
+        where status = 'published'
+          and updated_at >= (select min(local_start) from series) at time zone ${query.tz}
+          and published_at >= (select min(local_start) from series) at time zone ${query.tz}
         group by 1
       ), failed as (
         select date_trunc(${unit}, started_at at time zone ${query.tz}) as local_start, count(*)::int as n
