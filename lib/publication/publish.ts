@@ -136,12 +136,14 @@ async function claimPublication(deps: PublicationDeps, tx: Executor, request: Pu
     // Something changed since it was queued (a signature withdrawn...): nothing goes out.
     await tx
       .update(publications)
-      .set({ status: "not_ready", nextAttemptAt: null, problems: eligibility.reasons.map((message) => ({ field: "(intervention)", message })), updatedAt: sql`now()` })
+      .set({ status: "not_ready", nextAttemptAt: null, problems: eligibility.problems, updatedAt: sql`now()` })
       .where(eq(publications.interventionId, request.interventionId));
     return { go: false, result: "not_eligible" };
   }
 
-  const permission = await requestPermission(deps.db, deps.settings.breaker);
+  // In this transaction, never on a second connection: a pool full of claims waiting for a free
+  // connection while holding their row locks would deadlock.
+  const permission = await requestPermission(tx, deps.settings.breaker);
   if (!permission.allowed) {
     // The circuit is open: wait for the probe, without spending this publication's retry budget.
     const at = new Date(Math.max(permission.retryAt.getTime(), now.getTime()) + deps.random() * 1000);
@@ -302,7 +304,8 @@ async function handleFailure(
   previousStatus: Publication["status"],
 ): Promise<PublicationRunResult> {
   const { db, settings } = deps;
-  const error = { code: outcome.problemCode ?? outcome.kind, message: outcome.message };
+  // A gateway's 502 has no problem code: its status is the most telling code we have.
+  const error = { code: outcome.problemCode ?? (outcome.httpStatus ? `http_${outcome.httpStatus}` : outcome.kind), message: outcome.message };
 
   if (outcome.kind === "not_retryable") {
     // Sending the same data again cannot help; a person corrects it, which re-queues it.

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventionDocuments, interventions, publications, type PublicationStatus } from "@/db/schema";
 import { enqueuePublication } from "@/jobs/queues";
@@ -18,7 +18,8 @@ export async function eligibilityOf(tx: Executor, interventionId: string) {
   const documents = await tx
     .select({ filePath: interventionDocuments.filePath, requiresSignature: interventionDocuments.requiresSignature, signedAt: interventionDocuments.signedAt })
     .from(interventionDocuments)
-    .where(eq(interventionDocuments.interventionId, interventionId));
+    .where(eq(interventionDocuments.interventionId, interventionId))
+    .orderBy(asc(interventionDocuments.position));
   return { publicationStatus: row.publicationStatus, eligibility: checkEligibility({ ...row, documents }) };
 }
 

@@ -1,0 +1,59 @@
+import { eq, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { interventions, publications } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import type { Principal } from "@/lib/auth/roles";
+import { mapInterventionToDossier, type MappingDeps } from "@/lib/dossier/mapping";
+import { problems, type Problem } from "@/lib/http/problem";
+import { loadInterventionAggregate } from "@/lib/interventions/repository";
+import { publicationView, type PublicationView } from "./sync-state";
+import { eligibilityOf } from "./trigger";
+
+export interface ManualPublicationDeps extends Pick<MappingDeps, "fileExists"> {
+  signUrl(path: string, anchor: Date): string;
+  /** Queues the publication job in the caller's transaction. */
+  enqueue(tx: Parameters<Parameters<Database["transaction"]>[0]>[0], interventionId: string, actor: Principal): Promise<void>;
+}
+
+function conflict(code: string, detail: string, publication: PublicationView): Problem {
+  return problems.conflict(code, detail, { publication });
+}
+
+/**
+ * A person asks to publish now. Under the publication's row lock, so that any number of
+ * simultaneous requests queue one job: the first finds it idle and queues it, the others find
+ * it queued and are told so.
+ */
+export async function requestPublication(db: Database, reference: string, actor: Principal, deps: ManualPublicationDeps): Promise<PublicationView> {
+  return db.transaction(async (tx) => {
+    const [intervention] = await tx.select({ id: interventions.id }).from(interventions).where(eq(interventions.reference, reference));
+    if (!intervention) throw problems.notFound(`No intervention has the reference ${reference}.`);
+    const { eligibility } = await eligibilityOf(tx, intervention.id);
+    const [publication] = await tx.select().from(publications).where(eq(publications.interventionId, intervention.id));
+    if (!publication) throw problems.notFound(`No intervention has the reference ${reference}.`);
+
+    if (publication.status === "published") {
+      throw conflict("already_published", `${reference} is already published to Symphonics (dossier ${publication.dossierId}).`, publicationView(publication));
+    }
+    if (publication.status === "queued" || publication.status === "in_progress" || publication.status === "retrying") {
+      const when = publication.nextAttemptAt ? `; next attempt at ${publication.nextAttemptAt.toISOString()}` : "";
+      throw conflict("publication_in_progress", `The publication of ${reference} is already under way (${publication.status}${when}).`, publicationView(publication));
+    }
+    if (!eligibility.eligible) throw problems.invalid(eligibility.problems, `${reference} cannot be published yet.`);
+
+    const aggregate = await loadInterventionAggregate(tx, { id: intervention.id });
+    const now = new Date();
+    const mapped = aggregate && (await mapInterventionToDossier(aggregate, { signUrl: (path) => deps.signUrl(path, now), fileExists: deps.fileExists }));
+    if (mapped && !mapped.ok) throw problems.invalid(mapped.problems, `${reference} has data Symphonics would refuse; correct it first.`);
+
+    // A person's request starts a fresh retry budget.
+    const [queued] = await tx
+      .update(publications)
+      .set({ status: "queued", queuedAt: sql`now()`, nextAttemptAt: null, problems: null, consecutiveFailures: 0, firstFailureAt: null, updatedAt: sql`now()` })
+      .where(eq(publications.interventionId, intervention.id))
+      .returning();
+    await deps.enqueue(tx, intervention.id, actor);
+    await recordAudit(tx, actor, "publication.requested", intervention.id, { from: publication.status });
+    return publicationView(queued!);
+  });
+}
