@@ -156,7 +156,7 @@ export function openApiDocument() {
             202: json("PublishAccepted", "Queued; the synchronisation state"),
             ...common,
             404: problem("Unknown reference"),
-            409: problem("Already published or in flight (`already_published`, `publication_underway`), with the current state"),
+            409: problem("Already published (`already_published`) or under way (`publication_in_progress`); `publication` holds the current state"),
             422: problem("Not eligible, or its data would not make a valid dossier, with the field problems"),
           },
         },
