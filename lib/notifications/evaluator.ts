@@ -14,7 +14,7 @@ export interface EvaluationSettings {
 }
 
 /** Kinds raised here; the pipeline raises the others inline (lib/publication, webhooks). */
-export const evaluatedKinds = {
+const evaluatedKinds = {
   circuitOpenTooLong: "symphonics_circuit_open_too_long",
   queueStalled: "publication_queue_stalled",
   signatureFailures: "webhook_signature_failures",

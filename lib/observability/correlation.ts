@@ -10,7 +10,7 @@ const storage = new AsyncLocalStorage<{ correlationId: string }>();
 /** Accepted from callers (X-Correlation-Id, X-Request-Id) only when it cannot smuggle anything into logs. */
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
-export function newCorrelationId(): string {
+function newCorrelationId(): string {
   return randomUUID();
 }
 

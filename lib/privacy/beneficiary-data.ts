@@ -18,7 +18,7 @@ import { problems } from "@/lib/http/problem";
 import { searchTextOf } from "@/lib/interventions/repository";
 
 /** What replaces an erased value in a NOT NULL column. */
-export const ERASED = "[erased]";
+const ERASED = "[erased]";
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
 
@@ -88,8 +88,6 @@ export async function exportBeneficiaryData(db: Database, reference: string, act
     })),
   };
 }
-
-export type BeneficiaryExport = Awaited<ReturnType<typeof exportBeneficiaryData>>;
 
 /** While a publication is on its way, erasing would send "[erased]" to Symphonics or race the worker. */
 const underway: readonly PublicationStatus[] = ["queued", "in_progress", "retrying"];
