@@ -10,7 +10,7 @@ import { LocalTime } from "@/components/local-time";
 import { EmptyState, ErrorState, LoadingState } from "@/components/states";
 import { interventionLabels, interventionStates, PublicationBadge, publicationLabels, publicationStates } from "@/components/status";
 
-const SORTS = { updated_desc: "Last change, newest first", updated_asc: "Last change, oldest first", reference_asc: "Reference A→Z", reference_desc: "Reference Z→A" };
+const SORTS = { updated_desc: "Most recent change first", updated_asc: "Oldest change first", reference_asc: "Reference A→Z", reference_desc: "Reference Z→A" };
 const FILTER_KEYS = ["publication", "status", "q", "from", "to", "sort"] as const;
 
 /** The list's state lives in the URL (filters and page), so a view can be bookmarked or shared. */
@@ -62,6 +62,9 @@ export function InterventionsView() {
   }
 
   const filtered = FILTER_KEYS.some((key) => key !== "sort" && params.get(key));
+  // Filtered by synchronisation state, "change" means the publication entering its state.
+  const byState = selected.size > 0;
+  const changeLabel = byState ? "In this state since" : "Last change";
 
   return (
     <div className="space-y-4">
@@ -106,7 +109,7 @@ export function InterventionsView() {
           </div>
           <div>
             <label htmlFor="from" className="block text-xs font-medium text-slate-600">
-              Last change from
+              {changeLabel} — from
             </label>
             <input id="from" type="date" value={params.get("from") ?? ""} max={params.get("to") ?? undefined} onChange={(e) => update({ from: e.target.value || null })} className="input mt-1" />
           </div>
@@ -156,7 +159,7 @@ export function InterventionsView() {
                   <th scope="col" className="px-3 py-2">Intervention</th>
                   <th scope="col" className="px-3 py-2">Synchronisation</th>
                   <th scope="col" className="px-3 py-2 text-right">Attempts</th>
-                  <th scope="col" className="px-3 py-2">Last change</th>
+                  <th scope="col" className="px-3 py-2">{query.data.orderedBy === "publicationChangedAt" ? "In this state since" : "Last change"}</th>
                   <th scope="col" className="hidden px-3 py-2 xl:table-cell">Last error</th>
                 </tr>
               </thead>
@@ -178,7 +181,7 @@ export function InterventionsView() {
                     </td>
                     <td className="px-3 py-2 text-right tabular-nums">{item.attemptCount}</td>
                     <td className="px-3 py-2 whitespace-nowrap">
-                      <LocalTime value={item.updatedAt} />
+                      <LocalTime value={query.data.orderedBy === "publicationChangedAt" ? item.publicationChangedAt : item.updatedAt} />
                     </td>
                     <td className="hidden max-w-xs truncate px-3 py-2 text-slate-600 xl:table-cell" title={item.lastErrorMessage ?? undefined}>
                       {item.lastErrorMessage ?? ""}

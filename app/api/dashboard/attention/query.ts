@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, publications } from "@/db/schema";
@@ -94,7 +94,8 @@ export async function listAttention(db: Executor, query: AttentionQuery) {
     .innerJoin(interventions, eq(interventions.id, publications.interventionId))
     .innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId))
     .where(and(...where))
-    .orderBy(desc(publications.updatedAt), desc(publications.interventionId))
+    // NULLS LAST as in the (status, updated_at DESC NULLS LAST) index, which can then serve one state's page.
+    .orderBy(sql`${publications.updatedAt} desc nulls last`, sql`${publications.interventionId} desc nulls last`)
     .limit(query.limit + 1);
 
   const page = rows.slice(0, query.limit);

@@ -69,6 +69,21 @@ describe("GET /api/dashboard/interventions", () => {
     expect(await allPages("from=2026-11-11&to=2026-11-12&tz=UTC")).toEqual(["INT-LIST-011", "INT-LIST-010"]);
   });
 
+  it("filtered by synchronisation state, orders and pages by when each publication entered its state", async () => {
+    // Publications changed in the reverse order of their interventions, two at the same instant.
+    await db.execute(sql`update publications p set updated_at = timestamptz '2026-12-31 00:00:00.5+00' - (substring(i.reference from 10)::int * interval '1 hour')
+                         from interventions i where i.id = p.intervention_id`);
+    await db.execute(sql`update publications p set updated_at = timestamptz '2026-12-01 00:00:00+00' from interventions i
+                         where i.id = p.intervention_id and i.reference in ('INT-LIST-000', 'INT-LIST-002')`);
+    const page = await list("publication=failed,needs_review&limit=100");
+    expect(page.body.orderedBy).toBe("publicationChangedAt");
+    const expected = page.body.items.map((i) => i.reference);
+    expect(expected.slice(0, 3)).toEqual(["INT-LIST-004", "INT-LIST-006", "INT-LIST-008"]);
+    expect(await allPages("publication=failed,needs_review")).toEqual(expected);
+    expect(await allPages("publication=failed,needs_review&sort=updated_asc")).toEqual([...expected].reverse());
+    expect((await list("")).body.orderedBy).toBe("updatedAt");
+  });
+
   it("searches reference, beneficiary name and city, case-insensitively", async () => {
     expect(await allPages("q=zébulon")).toEqual(["INT-LIST-007"]);
     expect(await allPages("q=list-012")).toEqual(["INT-LIST-012"]);
