@@ -8,6 +8,8 @@ import { ConfirmButton } from "@/components/confirm-button";
 import { useViewer } from "@/components/providers";
 import { publicationLabels } from "@/components/status";
 
+const afterRequest = new Set<PublicationStatus>(["queued", "in_progress", "retrying"]);
+
 /** Publish now (never attempted) or Retry now (attempted before): operators and admins only. */
 export function PublishAction({ detail, onChanged }: { detail: InterventionDetail; onChanged: () => void }) {
   const viewer = useViewer();
@@ -16,28 +18,34 @@ export function PublishAction({ detail, onChanged }: { detail: InterventionDetai
       apiFetch<{ publication: { status: PublicationStatus } }>(`/api/interventions/${encodeURIComponent(detail.reference)}/publish`, { method: "POST", json: {} }),
     onSettled: onChanged,
   });
-  if (!viewer.can("operator") || detail.publication.status === "published") return null;
+  const published = detail.publication.status === "published";
+  // Kept on screen after a request, even once published, so the outcome is confirmed in place.
+  if (!viewer.can("operator") || (published && !mutation.isSuccess)) return null;
+  // The page's own refreshed state once it shows the publication on its way; until then, the endpoint's answer.
+  const stateNow = mutation.data && (published || afterRequest.has(detail.publication.status) ? detail.publication.status : mutation.data.publication.status);
 
   const retry = detail.publication.attemptCount > 0;
   const label = retry ? "Retry now" : "Publish now";
   const blocked = detail.blockers.length > 0;
   return (
     <div className="w-full max-w-sm space-y-2 sm:w-auto">
-      <ConfirmButton
-        title={`${label}: ${detail.reference}`}
-        message={
-          <>
-            The dossier is sent to Symphonics straight away, ahead of the automatic schedule
-            {retry ? `; it has been attempted ${detail.publication.attemptCount} time${detail.publication.attemptCount > 1 ? "s" : ""} before` : ""}.
-          </>
-        }
-        confirmLabel={label}
-        onConfirm={() => mutation.mutate()}
-        disabled={blocked || mutation.isPending}
-      >
-        {mutation.isPending ? "Requesting…" : label}
-      </ConfirmButton>
-      {blocked && (
+      {!published && (
+        <ConfirmButton
+          title={`${label}: ${detail.reference}`}
+          message={
+            <>
+              The dossier is sent to Symphonics straight away, ahead of the automatic schedule
+              {retry ? `; it has been attempted ${detail.publication.attemptCount} time${detail.publication.attemptCount > 1 ? "s" : ""} before` : ""}.
+            </>
+          }
+          confirmLabel={label}
+          onConfirm={() => mutation.mutate()}
+          disabled={blocked || mutation.isPending}
+        >
+          {mutation.isPending ? "Requesting…" : label}
+        </ConfirmButton>
+      )}
+      {blocked && !mutation.isSuccess && (
         <div className="text-sm text-slate-700" id="publish-blockers">
           <p className="font-medium">{label} is not possible:</p>
           <ul className="list-disc pl-5">
@@ -48,12 +56,18 @@ export function PublishAction({ detail, onChanged }: { detail: InterventionDetai
         </div>
       )}
       <div aria-live="polite" className="text-sm">
-        {mutation.isSuccess && (
+        {stateNow && (
           <p className="text-emerald-800">
-            Requested — now {publicationLabels[mutation.data.publication.status].label.toLowerCase()}. This page follows it as it changes.
+            {stateNow === "published"
+              ? "Requested — now published to Symphonics."
+              : `Requested — now ${publicationLabels[stateNow].label.toLowerCase()}. This page follows it as it changes.`}
           </p>
         )}
-        {mutation.isError && <p className="text-red-800" role="alert">{mutation.error.message}</p>}
+        {mutation.isError && (
+          <p className="text-red-800" role="alert">
+            {mutation.error.message}
+          </p>
+        )}
       </div>
     </div>
   );
