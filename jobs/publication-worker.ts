@@ -88,6 +88,9 @@ export async function startPublicationWorker(config: Config, logger: Logger): Pr
       batchSize: config.WORKER_BATCH_SIZE,
       localConcurrency: config.WORKER_CONCURRENCY,
       pollingIntervalSeconds: config.WORKER_POLL_SECONDS,
+      // NOTIFY only announces jobs due now; retries and postponed runs (startAfter) are found by
+      // polling, so the poll must not relax to pg-boss's 30 s default while NOTIFY is active.
+      notifyPollingIntervalSeconds: config.WORKER_POLL_SECONDS,
       // LISTEN/NOTIFY relaxes idle polling to 30 s; a backlog must drain without waiting for it.
       burstWhenBatchFull: true,
       perJobResults: true,

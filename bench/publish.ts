@@ -1,0 +1,216 @@
+/**
+ * npm run bench:publish — the publication pipeline's throughput and latency, printed with the
+ * conditions they were measured under. A script, not a test: figures depend on the machine.
+ *
+ * 1. 2,000 eligible interventions at once, sandbox at 0 ms then 100 ms added latency, rate limit
+ *    lifted (ours and the sandbox's), one worker process: publications/s, eligibility→published
+ *    p50/p99; and idle latency (one intervention at a time).
+ * 2. A bare pg-boss send/work loop of as many no-op jobs, for the ratio.
+ * 3. The same backlog with Symphonics' 20/s limit and two worker processes: achieved rate as a
+ *    share of the limit, share of 429 answers.
+ *
+ * Needs DATABASE_URL pointing at a PostgreSQL server; it creates and drops its own database.
+ * BENCH_COUNT overrides the 2,000.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { inArray } from "drizzle-orm";
+import { PgBoss } from "pg-boss";
+import postgres from "postgres";
+import { connect } from "@/db/client";
+import { prepareDatabase } from "@/db/prepare";
+import { beneficiaries, interventions } from "@/db/schema";
+import { withDatabase } from "@/db/testing-urls";
+import { stopQueueClients } from "@/jobs/queues";
+import { eligibleInput, sampleFileStorage } from "@/jobs/test-support";
+import { systemPrincipal } from "@/lib/auth/roles";
+import { putIntervention } from "@/lib/interventions/intake";
+import { onInterventionChanged } from "@/lib/publication/trigger";
+import { startSandbox } from "@/sandbox/server";
+
+const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
+const IDLE_SAMPLES = 100;
+const root = path.resolve(import.meta.dirname, "..");
+const server = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const databaseName = `sp_bench_${randomBytes(4).toString("hex")}`;
+const url = withDatabase(server, databaseName);
+const admin = postgres(server, { max: 1, onnotice: () => {} });
+
+const worker = { WORKER_BATCH_SIZE: "50", WORKER_CONCURRENCY: "4", WORKER_POLL_SECONDS: "2" };
+const storage = sampleFileStorage();
+// Killed on the way out, whatever happens: an orphaned worker would keep polling a dropped database.
+const spawned = new Set<ChildProcess>();
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+const fmt = (n: number, digits = 0) => n.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main() {
+  await admin.unsafe(`create database "${databaseName}"`);
+  await prepareDatabase(url);
+  process.env.DATABASE_URL = url;
+  process.env.FILE_STORAGE_DIR = storage;
+  process.env.FILES_PUBLIC_BASE_URL = "https://files.bench.invalid";
+  const { db, sql: client, close } = connect(url, { max: 10 });
+  const sandbox = await startSandbox({ port: 0, rateLimit: false, tokenEndpointLimitPerMinute: false, processingDelayMs: 3_600_000 });
+  const workers: ChildProcess[] = [];
+
+  const startWorkers = async (count: number, env: Record<string, string>) => {
+    for (let i = 0; i < count; i += 1) {
+      const child = spawn(process.execPath, ["--import", "tsx", "jobs/worker.ts"], {
+        cwd: root,
+        env: { ...process.env, ...worker, ...env, DATABASE_URL: url, SYMPHONICS_BASE_URL: sandbox.url, LOG_LEVEL: "warn" },
+        stdio: ["ignore", "inherit", "inherit"],
+      });
+      workers.push(child);
+      spawned.add(child);
+      child.once("exit", () => spawned.delete(child));
+    }
+    // Ready once each has registered its heartbeat.
+    for (;;) {
+      const [row] = await client<{ n: number }[]>`select count(*)::int as n from worker_heartbeats`;
+      if (row!.n >= count) return;
+      await sleep(100);
+    }
+  };
+  const stopWorkers = async () => {
+    await Promise.all(workers.splice(0).map((child) => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM")))));
+    await client`delete from worker_heartbeats`;
+  };
+
+  /** Interventions complete but for the contract signature: not eligible yet. */
+  const createWaiting = async (prefix: string, count: number) => {
+    const references = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+    for (let i = 0; i < references.length; i += 16) {
+      await Promise.all(references.slice(i, i + 16).map((reference) => putIntervention(db, reference, eligibleInput({ contract_signed_at: null }), systemPrincipal)));
+    }
+    return references;
+  };
+  /** The contract signature arrives for all of them in one transaction: they become eligible at once. */
+  const makeEligible = async (references: string[]) => {
+    await db.transaction(async (tx) => {
+      const rows = await tx.select({ id: interventions.id, beneficiaryId: interventions.beneficiaryId }).from(interventions).where(inArray(interventions.reference, references));
+      await tx.update(beneficiaries).set({ contractSignedAt: new Date() }).where(inArray(beneficiaries.id, rows.map((r) => r.beneficiaryId)));
+      for (const row of rows) await onInterventionChanged(tx, row.id, systemPrincipal);
+    });
+    return Date.now();
+  };
+  const publishedTimes = async (references: string[]) =>
+    (
+      await client<{ at: Date }[]>`select p.published_at as at from publications p join interventions i on i.id = p.intervention_id
+        where i.reference = any(${references}) and p.status = 'published'`
+    ).map((row) => new Date(row.at).getTime());
+  const waitPublished = async (references: string[], timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [row] = await client<{ n: number }[]>`select count(*)::int as n from publications p join interventions i on i.id = p.intervention_id
+        where i.reference = any(${references}) and p.status = 'published'`;
+      if (row!.n === references.length) return;
+      if (Date.now() > deadline) throw new Error(`only ${row!.n} of ${references.length} published within ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  };
+
+  const [pg] = await client<{ version: string }[]>`select version()`;
+  const bossVersion = JSON.parse(readFileSync(path.join(root, "node_modules/pg-boss/package.json"), "utf8")).version as string;
+  console.log("Conditions");
+  console.log(`  machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB; PostgreSQL, sandbox and workers on the same machine`);
+  console.log(`  Node ${process.version}; ${pg!.version.split(",")[0]}; pg-boss ${bossVersion}`);
+  console.log(`  worker: batchSize ${worker.WORKER_BATCH_SIZE}, localConcurrency ${worker.WORKER_CONCURRENCY}, LISTEN/NOTIFY + burstWhenBatchFull, poll (idle and deferred jobs) ${worker.WORKER_POLL_SECONDS} s; our limiter 19/s, burst 10, max wait 5 s`);
+  console.log(`  ${fmt(COUNT)} interventions per run, 2 photos each (1 Symphonics call per publication), made eligible in one transaction`);
+
+  const results: string[] = [];
+  let throughput0 = 0;
+  for (const latencyMs of [0, 100]) {
+    sandbox.reset();
+    sandbox.setFaults({ latencyMs });
+    const references = await createWaiting(`INT-BENCH-L${latencyMs}`, COUNT);
+    await startWorkers(1, { SYMPHONICS_RATE_LIMIT_PER_SECOND: "1000000", SYMPHONICS_RATE_LIMIT_BURST: "1000000" });
+    const eligibleAt = await makeEligible(references);
+    await waitPublished(references, 600_000);
+    const times = (await publishedTimes(references)).sort((a, b) => a - b);
+    const seconds = (times.at(-1)! - eligibleAt) / 1000;
+    const latencies = times.map((t) => t - eligibleAt);
+    const rate = COUNT / seconds;
+    if (latencyMs === 0) throughput0 = rate;
+
+    // Idle: one intervention at a time, nothing else queued.
+    const idleReferences = await createWaiting(`INT-IDLE-L${latencyMs}`, IDLE_SAMPLES);
+    const idle: number[] = [];
+    for (const reference of idleReferences) {
+      const at = await makeEligible([reference]);
+      await waitPublished([reference], 30_000);
+      idle.push((await publishedTimes([reference]))[0]! - at);
+    }
+    idle.sort((a, b) => a - b);
+    await stopWorkers();
+    results.push(
+      `  sandbox +${latencyMs} ms, limit lifted, 1 worker: ${fmt(rate)} publications/s (${fmt(COUNT)} in ${fmt(seconds, 1)} s); ` +
+        `backlog eligibility→published p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms; ` +
+        `idle p50 ${fmt(percentile(idle, 50))} ms, p99 ${fmt(percentile(idle, 99))} ms (${IDLE_SAMPLES} samples)`,
+    );
+    console.log(results.at(-1));
+  }
+
+  // The bare queue: as many no-op jobs, sent one by one, worked in batches of 50.
+  const boss = new PgBoss({ connectionString: url, useListenNotify: true, schedule: false, max: 10 });
+  boss.on("error", () => {});
+  await boss.start();
+  await boss.createQueue("bench-noop", { notify: true });
+  let done = 0;
+  await boss.work("bench-noop", { batchSize: 50, localConcurrency: 4, burstWhenBatchFull: true, pollingIntervalSeconds: 2 }, async (jobs) => {
+    done += jobs.length;
+  });
+  const bareStart = Date.now();
+  for (let i = 0; i < COUNT; i += 10) await Promise.all(Array.from({ length: Math.min(10, COUNT - i) }, () => boss.send("bench-noop", {})));
+  const sentAt = Date.now();
+  while (done < COUNT) await sleep(5);
+  const bareSeconds = (Date.now() - bareStart) / 1000;
+  await boss.stop({ graceful: false });
+  const bareRate = COUNT / bareSeconds;
+  results.push(
+    `  bare pg-boss: ${fmt(bareRate)} no-op jobs/s sent one by one and worked (${fmt(COUNT / ((sentAt - bareStart) / 1000))} sends/s); ` +
+      `publications at 0 ms = ${fmt((throughput0 / bareRate) * 100, 1)} % of the bare queue`,
+  );
+  console.log(results.at(-1));
+
+  // Symphonics' real limit, two workers.
+  sandbox.reset();
+  sandbox.setFaults({ latencyMs: 0 });
+  sandbox.setRateLimit({ perSecond: 20, burst: 40 });
+  const limited = await createWaiting("INT-BENCH-LIMITED", COUNT);
+  await startWorkers(2, {});
+  const requestsBefore = sandbox.ledger().requests.length;
+  const start = await makeEligible(limited);
+  await waitPublished(limited, 1_800_000);
+  const seconds = (Date.now() - start) / 1000;
+  await stopWorkers();
+  const v1 = sandbox.ledger().requests.slice(requestsBefore).filter((r) => r.path.includes("/v1/"));
+  const throttled = v1.filter((r) => r.status === 429).length;
+  results.push(
+    `  20/s limit, 2 workers: ${fmt(v1.length / seconds, 1)} requests/s = ${fmt((v1.length / seconds / 20) * 100, 1)} % of the limit ` +
+      `(${fmt(COUNT)} publications in ${fmt(seconds, 1)} s); 429 answers: ${throttled} of ${v1.length} (${fmt((throttled / v1.length) * 100, 2)} %)`,
+  );
+  console.log(results.at(-1));
+
+  console.log("\nResults");
+  for (const line of results) console.log(line);
+  await stopQueueClients();
+  await sandbox.close();
+  await close();
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    for (const child of spawned) child.kill("SIGKILL");
+    await admin.unsafe(`drop database if exists "${databaseName}" with (force)`).catch(() => {});
+    await admin.end();
+    process.exit();
+  });
+
