@@ -118,7 +118,7 @@ async function main() {
   console.log("Conditions");
   console.log(`  machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB; PostgreSQL, sandbox and workers on the same machine`);
   console.log(`  Node ${process.version}; ${pg!.version.split(",")[0]}; pg-boss ${bossVersion}`);
-  console.log(`  worker: batchSize ${worker.WORKER_BATCH_SIZE}, localConcurrency ${worker.WORKER_CONCURRENCY}, LISTEN/NOTIFY + burstWhenBatchFull, poll (idle and deferred jobs) ${worker.WORKER_POLL_SECONDS} s; our limiter 19/s, burst 10, max wait 5 s`);
+  console.log(`  worker: batchSize ${worker.WORKER_BATCH_SIZE}, localConcurrency ${worker.WORKER_CONCURRENCY}, LISTEN/NOTIFY + burstWhenBatchFull, poll (idle and deferred jobs) ${worker.WORKER_POLL_SECONDS} s; our limiter 19/s, burst 10, max wait 30 s`);
   console.log(`  ${fmt(COUNT)} interventions per run, 2 photos each (1 Symphonics call per publication), made eligible in one transaction`);
 
   const results: string[] = [];

@@ -32,8 +32,9 @@ export async function startPublicationWorker(config: Config, logger: Logger): Pr
   const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const databaseUrl = config.DATABASE_URL;
   const inFlight = config.WORKER_BATCH_SIZE * config.WORKER_CONCURRENCY;
-  // Each running publication holds at most two connections at once (its claim transaction and the breaker check).
-  const connection = connect(databaseUrl, { max: Math.min(40, inFlight + 4) });
+  // A publication holds one connection only while it reads or writes, never during its HTTP calls
+  // or its wait for the rate limit: a small pool serves many, and spares PostgreSQL's connection slots.
+  const connection = connect(databaseUrl, { max: Math.min(20, inFlight + 2) });
   const { db } = connection;
   const client = createSymphonicsClient({
     baseUrl: config.SYMPHONICS_BASE_URL,

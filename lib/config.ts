@@ -62,8 +62,12 @@ const configSchema = z
     /** Our own pace toward Symphonics, shared by every worker; a little under its 20/s so we never meet its 429. */
     SYMPHONICS_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(19),
     SYMPHONICS_RATE_LIMIT_BURST: z.coerce.number().min(1).default(10),
-    /** A job that would wait longer than this for its turn is postponed instead of holding a worker slot. */
-    SYMPHONICS_RATE_LIMIT_MAX_WAIT_SECONDS: z.coerce.number().positive().default(5),
+    /**
+     * A job waits (sleeping, its heartbeat kept) up to this long for its turn; beyond, it is
+     * postponed through the queue. Above the worst backlog a worker holds (batch size ×
+     * concurrency ÷ rate), so that a backlog drains by waiting its turn, not by re-queueing.
+     */
+    SYMPHONICS_RATE_LIMIT_MAX_WAIT_SECONDS: z.coerce.number().positive().default(30),
     /** Consecutive failures toward Symphonics (all interventions) that open the circuit... */
     CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(10),
     /** ...for this long before a single probe may go through. */
