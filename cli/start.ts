@@ -7,9 +7,11 @@
  *   npm start -- --production    builds once, then `next start` (what the end-to-end tests use)
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdir } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { z } from "zod";
 import { connect } from "@/db/client";
 import { prepareDatabase } from "@/db/prepare";
 import { DEMO_PASSWORD, demoUsers, seedDemoData } from "@/db/seed";
@@ -74,6 +76,22 @@ async function stop(exitCode: number) {
   process.exit(exitCode);
 }
 
+/**
+ * Secrets of this local installation, made at the first start and kept in .data/, so that even
+ * the quickstart runs with real secrets (production mode refuses development defaults) and
+ * the app and the sandbox agree on them.
+ */
+async function localSecrets(file: string) {
+  const schema = z.object({ fileUrlSecret: z.string(), sessionSecret: z.string(), metricsToken: z.string(), clientSecret: z.string(), webhookSecret: z.string() });
+  const existing = await readFile(file, "utf8").then((text) => schema.safeParse(JSON.parse(text)), () => null);
+  if (existing?.success) return existing.data;
+  const random = () => randomBytes(32).toString("base64url");
+  const secrets = { fileUrlSecret: random(), sessionSecret: random(), metricsToken: random(), clientSecret: random(), webhookSecret: `whsec_${randomBytes(32).toString("base64")}` };
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
 async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -99,7 +117,9 @@ async function main() {
     databaseUrl = embedded.url;
   }
   const storageDir = process.env.FILE_STORAGE_DIR ?? path.join(dataDir, "files");
-  const webhookSecret = process.env.SYMPHONICS_WEBHOOK_SECRET ?? "whsec_c2FuZGJveC13ZWJob29rLXNlY3JldC0zMmJ5dGVzISE=";
+  const secrets = await localSecrets(path.join(dataDir, "local-secrets.json"));
+  const webhookSecret = process.env.SYMPHONICS_WEBHOOK_SECRET ?? secrets.webhookSecret;
+  const clientSecret = process.env.SYMPHONICS_CLIENT_SECRET ?? secrets.clientSecret;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -108,11 +128,15 @@ async function main() {
     PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
     // Symphonics only accepts https links; locally the sandbox fetches them over plain http.
     FILES_PUBLIC_BASE_URL: process.env.FILES_PUBLIC_BASE_URL ?? `https://localhost:${port}`,
+    FILE_URL_SECRET: process.env.FILE_URL_SECRET ?? secrets.fileUrlSecret,
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
-    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "dev-only-nextauth-secret-change-me",
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? secrets.sessionSecret,
+    METRICS_TOKEN: process.env.METRICS_TOKEN ?? secrets.metricsToken,
     SYMPHONICS_BASE_URL: process.env.SYMPHONICS_BASE_URL ?? `http://127.0.0.1:${sandboxPort}/crm`,
+    SYMPHONICS_CLIENT_SECRET: clientSecret,
     SYMPHONICS_WEBHOOK_SECRET: webhookSecret,
     SANDBOX_PORT: String(sandboxPort),
+    SANDBOX_CLIENT_SECRET: process.env.SANDBOX_CLIENT_SECRET ?? clientSecret,
     SANDBOX_WEBHOOK_URL: process.env.SANDBOX_WEBHOOK_URL ?? `http://127.0.0.1:${port}/api/webhooks/symphonics`,
     SANDBOX_WEBHOOK_SECRET: process.env.SANDBOX_WEBHOOK_SECRET ?? webhookSecret.split(/\s+/)[0],
     SANDBOX_FETCH_HTTPS_AS_HTTP: process.env.SANDBOX_FETCH_HTTPS_AS_HTTP ?? "true",
@@ -152,7 +176,7 @@ async function main() {
   log("");
   log(`Symphonics publications is running at http://localhost:${port}`);
   log(`Symphonics sandbox at http://127.0.0.1:${sandboxPort}/crm (ledger: http://127.0.0.1:${sandboxPort}/_sandbox/ledger)`);
-  log(`API reference at http://localhost:${port}/api-reference; health at /api/health/ready; metrics at /api/metrics and the worker's http://127.0.0.1:${env.WORKER_METRICS_PORT ?? 9464}/metrics`);
+  log(`API reference at http://localhost:${port}/api-reference; health at /api/health/ready; metrics at /api/metrics (bearer METRICS_TOKEN, see .data/local-secrets.json) and the worker's http://127.0.0.1:${env.WORKER_METRICS_PORT ?? 9464}/metrics`);
   log(`Demo logins (password ${DEMO_PASSWORD}):`);
   for (const user of demoUsers) log(`  ${user.role.padEnd(8)} ${user.email}`);
   log("Press Ctrl-C to stop.");

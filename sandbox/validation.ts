@@ -26,11 +26,7 @@ export const EXTERNAL_REFERENCE = /^[A-Za-z0-9._:-]{1,64}$/;
 
 const DOCUMENT_TYPES = ["contract", "quote", "invoice", "certificate", "other"] as const;
 
-const codePoints = (s: string): number => {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-};
+const codePoints = (s: string): number => Array.from(s).length;
 
 /** A refinement whose failure carries one of our stable error codes. */
 const rule = <T>(test: (v: T) => boolean, code: string, message: string, abort = true) =>
