@@ -10,10 +10,23 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export async function readJsonBody(request: Request, limitBytes = DEFAULT_BODY_LIMIT): Promise<unknown> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) throw problems.unsupportedMediaType();
+  if (!request.body) throw problems.malformed("The request has no body; send a JSON object.");
+  const text = await readRawBody(request, limitBytes);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw problems.malformed(`The body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The exact body as text (signatures are computed over it), refused with 413 before more than
+ * `limitBytes` are buffered.
+ */
+export async function readRawBody(request: Request, limitBytes: number): Promise<string> {
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limitBytes) throw problems.tooLarge(limitBytes);
-  if (!request.body) throw problems.malformed("The request has no body; send a JSON object.");
-
+  if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -27,12 +40,7 @@ export async function readJsonBody(request: Request, limitBytes = DEFAULT_BODY_L
     }
     chunks.push(value);
   }
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw problems.malformed(`The body is not valid JSON: ${(error as Error).message}`);
-  }
+  return new TextDecoder("utf-8").decode(Buffer.concat(chunks));
 }
 
 /** `If-Match: "3"` (or W/"3", or 3) → 3; absent → undefined. */

@@ -1,6 +1,7 @@
 import { getDb } from "@/db/client";
 import { config } from "@/lib/config";
 import { Problem, problems, zodProblems } from "@/lib/http/problem";
+import { readRawBody } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { recordWebhookSignatureFailure } from "@/lib/notifications/webhook-signature-failures";
 import { observeWebhook } from "@/lib/observability/pipeline-observations";
@@ -9,29 +10,9 @@ import { receiveWebhook, verifyWebhook, webhookBodySchema, webhookSecrets } from
 /** Symphonics' events are a few hundred bytes; anything far larger is not one. */
 const BODY_LIMIT = 64 * 1024;
 
-async function readRawBody(request: Request): Promise<string> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > BODY_LIMIT) throw problems.tooLarge(BODY_LIMIT);
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > BODY_LIMIT) {
-      await reader.cancel();
-      throw problems.tooLarge(BODY_LIMIT);
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder("utf-8").decode(Buffer.concat(chunks));
-}
-
 /** POST /api/webhooks/symphonics — dossier status changes, signed per Standard Webhooks. */
 export const POST = route(async (request: Request) => {
-  const rawBody = await readRawBody(request);
+  const rawBody = await readRawBody(request, BODY_LIMIT);
   const headers = {
     id: request.headers.get("webhook-id"),
     timestamp: request.headers.get("webhook-timestamp"),
