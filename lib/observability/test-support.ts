@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { sendLogsTo } from "./logger";
+import { logger, sendLogsTo } from "./logger";
 
 /** Captures every log line written from now on, as the JSON objects pino wrote. */
 export function captureLogs() {
@@ -12,6 +12,8 @@ export function captureLogs() {
       },
     }),
   );
+  // The suite runs at "warn" to keep its output readable; what is captured is everything.
+  logger().level = "info";
   return {
     /** Everything written, exactly as it would reach stdout. */
     text: () => text,
