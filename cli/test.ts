@@ -37,6 +37,11 @@ async function countsOf(file: string): Promise<{ passed: number; failed: number;
 
 let embedded: EmbeddedDatabase | undefined;
 const started = Date.now();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    void (embedded?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
 try {
   await rm(reports, { recursive: true, force: true });
   let databaseUrl = process.env.DATABASE_URL;
