@@ -24,6 +24,7 @@ const guarded: Record<string, Guarded> = {
   "/api/interventions/[reference]/publish": { POST: "operator" },
   "/api/interventions/[reference]/sync-status": { GET: "viewer" },
   "/api/dashboard/overview": { GET: "viewer" },
+  "/api/openapi": { GET: "viewer" },
   "/api/dashboard/interventions": { GET: "viewer" },
   "/api/dashboard/interventions/[reference]": { GET: "viewer" },
   "/api/dashboard/attention": { GET: "viewer" },
@@ -43,7 +44,6 @@ const publicRoutes: Record<string, string> = {
   "/api/health/live": "liveness probe for the process supervisor; reveals nothing",
   "/api/health/ready": "readiness probe for a load balancer; reveals no data",
   "/api/metrics": "Prometheus scrape, protected by METRICS_TOKEN",
-  "/api/openapi": "the public API description (no data)",
 };
 
 /** Public routes that must still refuse a request that only carries a staff credential. */

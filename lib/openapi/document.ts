@@ -221,7 +221,7 @@ export function openApiDocument() {
         },
       },
       "/api/openapi": {
-        get: { tags: ["Operations"], operationId: "openApiDocument", summary: "This document", security: [], responses: { 200: { description: "The OpenAPI 3.1 document", content: { "application/json": { schema: { type: "object" } } } } } },
+        get: { tags: ["Operations"], operationId: "openApiDocument", summary: "This document", security: staffAuth, responses: { 200: { description: "The OpenAPI 3.1 document", content: { "application/json": { schema: { type: "object" } } } }, 401: common[401] } },
       },
       "/api/privacy/beneficiaries/{reference}/export": {
         parameters: [referenceParameter],

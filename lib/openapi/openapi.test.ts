@@ -198,7 +198,8 @@ describe("every documented route answers as documented", () => {
   it("operations: health, metrics, the document itself", async () => {
     await check({ path: "/api/health/live", method: "get", token: null, expect: 200 });
     await check({ path: "/api/health/ready", method: "get", token: null, expect: 200 });
-    await check({ path: "/api/openapi", method: "get", token: null, expect: 200 });
+    await check({ path: "/api/openapi", method: "get", token: null, expect: 401 });
+    await check({ path: "/api/openapi", method: "get", token: operator, expect: 200 });
     await check({ path: "/api/metrics", method: "get", token: null, expect: 401 });
     await check({ path: "/api/metrics", method: "get", token: "metrics-token-of-the-openapi-test", expect: 200 });
   });
