@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, publications } from "@/db/schema";
 import { problems, zodProblems } from "@/lib/http/problem";
+import { decodeCursor, encodeCursor } from "../cursor";
 
 /**
  * How long a publication may sit in a transient state before a person should look: a job
@@ -49,18 +50,6 @@ const kindOf = sql<AttentionKind>`case
   when ${publications.status} = 'failed' then 'failed'
   when ${publications.status} = 'needs_review' then 'needs_review'
   else 'stuck' end`;
-
-const cursorSchema = z.tuple([z.string().max(100), z.guid()]);
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-    if (parsed.success) return parsed.data;
-  } catch {
-    // Falls through to the 422 below.
-  }
-  throw problems.invalid([{ field: "cursor", message: "is not a cursor this list produced; start again from the first page" }]);
-}
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
@@ -112,7 +101,7 @@ export async function listAttention(db: Executor, query: AttentionQuery) {
       lastErrorAt: iso(row.lastErrorAt),
       updatedAt: iso(row.updatedAt)!,
     })),
-    nextCursor: rows.length > query.limit && last ? Buffer.from(JSON.stringify([last.sortKey, last.interventionId])).toString("base64url") : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.sortKey, last.interventionId) : null,
   };
 }
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, interventionStatus, publicationStatus, publications } from "@/db/schema";
 import { problems, zodProblems } from "@/lib/http/problem";
+import { decodeCursor, encodeCursor } from "../cursor";
 
 export const LIST_SORTS = ["updated_desc", "updated_asc", "reference_asc", "reference_desc"] as const;
 export type ListSort = (typeof LIST_SORTS)[number];
@@ -50,24 +51,6 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   if (!parsed.success) throw problems.invalid(zodProblems(parsed.error).map((p) => ({ ...p, field: p.field.replace(/\[\d+\]$/, "") })));
   return parsed.data;
 }
-
-/**
- * Keyset cursor: the sort key of the last row shown. The timestamp travels as PostgreSQL text so
- * its microseconds survive (a JavaScript Date would round them and skip or repeat rows).
- */
-const cursorSchema = z.tuple([z.string().max(100), z.guid()]);
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-    if (parsed.success) return parsed.data;
-  } catch {
-    // Falls through to the 422 below.
-  }
-  throw problems.invalid([{ field: "cursor", message: "is not a cursor this list produced; start again from the first page" }]);
-}
-
-const encodeCursor = (key: string, id: string) => Buffer.from(JSON.stringify([key, id])).toString("base64url");
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
