@@ -46,10 +46,13 @@ export interface ProblemExtras {
   headers?: Record<string, string>;
 }
 
-/** An RFC 9457 problem with the contract's stable `code`. */
+/**
+ * An RFC 9457 problem with the contract's stable `code`. Its `type` is a relative reference,
+ * resolved against the sandbox's own address: the sandbox is not the partner's host.
+ */
 export function problem(status: number, code: string, detail: string, extras: ProblemExtras = {}): Reply {
   const body = {
-    type: `https://api.symphonics.fr/problems/${code.replaceAll("_", "-")}`,
+    type: `/problems/${code.replaceAll("_", "-")}`,
     title: PROBLEM_TITLES[code] ?? code,
     status,
     code,

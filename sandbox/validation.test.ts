@@ -173,7 +173,7 @@ describe("POST /v1/dossiers field rules (§3.1)", () => {
     }
     expect(response.status).toBe(422);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
-    expect(body).toMatchObject({ status: 422, code: "validation_failed", type: "https://api.symphonics.fr/problems/validation-failed" });
+    expect(body).toMatchObject({ status: 422, code: "validation_failed", type: "/problems/validation-failed" });
     expect(body.errors).toEqual([expect.objectContaining({ field, code: expected, message: expect.any(String) })]);
   });
 
