@@ -14,7 +14,7 @@ import type { Principal } from "@/lib/auth/roles";
 import { Problem, problems } from "@/lib/http/problem";
 import { onInterventionChanged } from "@/lib/publication/trigger";
 import type { InterventionInput, InterventionPatch } from "./intake-schema";
-import { loadInterventionAggregate, searchTextOf } from "./repository";
+import { searchTextOf } from "./repository";
 import { checkInitialStatus, checkTransition, statusAfterReplace } from "./status";
 
 const date = (value: string | null | undefined) => (value ? new Date(value) : null);
@@ -205,46 +205,4 @@ export async function patchIntervention(
     });
     await onInterventionChanged(tx, current.id, actor);
   });
-}
-
-const iso = (value: Date | null) => (value ? value.toISOString() : null);
-
-/** The intervention in the workforce app's field names, with its version and publication summary. */
-export async function getInterventionView(db: Executor, reference: string) {
-  const aggregate = await loadInterventionAggregate(db, { reference });
-  if (!aggregate) return null;
-  const { beneficiary, publication } = aggregate;
-  return {
-    reference: aggregate.reference,
-    version: aggregate.version,
-    beneficiary_first_name: beneficiary.firstName,
-    beneficiary_last_name: beneficiary.lastName,
-    beneficiary_email: beneficiary.email,
-    beneficiary_phone: beneficiary.phone,
-    address: aggregate.address,
-    postal_code: aggregate.postalCode,
-    city: aggregate.city,
-    pdl: aggregate.pdl,
-    pce: aggregate.pce,
-    operations: aggregate.operations.map((o) => ({ code: o.code })),
-    products: aggregate.products.map((p) => ({ name: p.name, model: p.model })),
-    documents: aggregate.documents.map((d) => ({
-      file_path: d.filePath,
-      type: d.type,
-      requires_signature: d.requiresSignature,
-      signed_at: iso(d.signedAt),
-    })),
-    photos: aggregate.photos.map((p) => ({ file_path: p.filePath })),
-    status: aggregate.status,
-    contract_signed_at: iso(beneficiary.contractSignedAt),
-    completed_at: iso(aggregate.completedAt),
-    created_at: iso(aggregate.createdAt),
-    updated_at: iso(aggregate.updatedAt),
-    publication: {
-      status: publication.status,
-      dossier_id: publication.dossierId,
-      dossier_status: publication.dossierStatus,
-      published_at: iso(publication.publishedAt),
-    },
-  };
 }

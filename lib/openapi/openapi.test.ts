@@ -10,10 +10,10 @@ import type { z } from "zod";
 import { interventions, publications } from "@/db/schema";
 import { useTestDatabase } from "@/db/testing";
 import { createApiToken } from "@/lib/auth/api-tokens";
-import { getInterventionView } from "@/lib/interventions/intake";
+import { getInterventionView } from "@/lib/dashboard/intake-view";
 import { sampleInterventionInput } from "@/lib/interventions/sample";
 import type { exportBeneficiaryData, eraseBeneficiaryData } from "@/lib/privacy/beneficiary-data";
-import type { syncStatusOf } from "@/lib/publication/sync-state";
+import type { syncStatusOf } from "@/lib/dashboard/publication";
 import { openApiDocument } from "./document";
 import type { beneficiaryExportSchema, erasureResultSchema, interventionViewSchema, syncStatusSchema } from "./schemas";
 

@@ -6,7 +6,7 @@ import type { Principal } from "@/lib/auth/roles";
 import { mapInterventionToDossier, type MappingDeps } from "@/lib/dossier/mapping";
 import { problems, type Problem } from "@/lib/http/problem";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
-import { publicationView, type PublicationView } from "./sync-state";
+import { publicationView, type PublicationView } from "@/lib/dashboard/publication";
 import { eligibilityOf } from "./trigger";
 
 export interface ManualPublicationDeps extends Pick<MappingDeps, "fileExists"> {

@@ -3,7 +3,7 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import type { AttentionKind, AttentionList } from "@/app/api/dashboard/attention/query";
+import type { AttentionKind, AttentionList } from "@/lib/dashboard/attention";
 import { apiFetch } from "@/components/api";
 import { ConfirmButton } from "@/components/confirm-button";
 import { LocalTime } from "@/components/local-time";

@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import type { InterventionList } from "@/app/api/dashboard/interventions/query";
+import type { InterventionList } from "@/lib/dashboard/interventions";
 import { apiFetch, browserTimeZone } from "@/components/api";
 import { LocalTime } from "@/components/local-time";
 import { EmptyState, ErrorState, LoadingState } from "@/components/states";

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import type { Overview } from "@/app/api/dashboard/overview/query";
+import type { Overview } from "@/lib/dashboard/overview";
 import { apiFetch, browserTimeZone } from "@/components/api";
 import { duration, LocalTime, relativeTime } from "@/components/local-time";
 import { ErrorState, LoadingState } from "@/components/states";

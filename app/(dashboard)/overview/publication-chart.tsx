@@ -1,6 +1,6 @@
 "use client";
 
-import type { Overview } from "@/app/api/dashboard/overview/query";
+import type { Overview } from "@/lib/dashboard/overview";
 import { EmptyState } from "@/components/states";
 
 const HEIGHT = 160;

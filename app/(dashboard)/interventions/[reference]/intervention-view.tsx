@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import type { InterventionDetail } from "@/app/api/dashboard/interventions/[reference]/query";
+import type { InterventionDetail } from "@/lib/dashboard/intervention-detail";
 import { apiFetch, ApiError } from "@/components/api";
 import { duration, LocalTime } from "@/components/local-time";
 import { EmptyState, ErrorState, LoadingState } from "@/components/states";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import type { InterventionDetail } from "@/app/api/dashboard/interventions/[reference]/query";
+import type { InterventionDetail } from "@/lib/dashboard/intervention-detail";
 import type { PublicationStatus } from "@/db/schema";
 import { apiFetch } from "@/components/api";
 import { ConfirmButton } from "@/components/confirm-button";

@@ -6,7 +6,7 @@ import { createApiToken } from "@/lib/auth/api-tokens";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { putIntervention } from "@/lib/interventions/intake";
 import { sampleInterventionInput } from "@/lib/interventions/sample";
-import type { AttentionList } from "./query";
+import type { AttentionList } from "@/lib/dashboard/attention";
 import { GET } from "./route";
 
 const { db } = await useTestDatabase();

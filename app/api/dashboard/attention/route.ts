@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
 import { requireRole } from "@/lib/auth/authenticate";
 import { route } from "@/lib/http/route";
-import { listAttention, parseAttentionQuery } from "./query";
+import { listAttention, parseAttentionQuery } from "@/lib/dashboard/attention";
 
 /** Everything that needs a person: failed, needs review, rejected, or stuck longer than expected. */
 export const GET = route(async (request: Request) => {

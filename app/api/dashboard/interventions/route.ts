@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
 import { requireRole } from "@/lib/auth/authenticate";
 import { route } from "@/lib/http/route";
-import { listInterventions, parseListQuery } from "./query";
+import { listInterventions, parseListQuery } from "@/lib/dashboard/interventions";
 
 /** The interventions list behind the dashboard: filters, search, sort and keyset pages. */
 export const GET = route(async (request: Request) => {

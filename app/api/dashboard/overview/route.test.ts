@@ -6,7 +6,7 @@ import { createApiToken } from "@/lib/auth/api-tokens";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { putIntervention } from "@/lib/interventions/intake";
 import { sampleInterventionInput } from "@/lib/interventions/sample";
-import type { Overview } from "./query";
+import type { Overview } from "@/lib/dashboard/overview";
 import { GET } from "./route";
 
 const { db } = await useTestDatabase();

@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
 import { requireRole } from "@/lib/auth/authenticate";
 import { route } from "@/lib/http/route";
-import { overview, parseOverviewQuery } from "./query";
+import { overview, parseOverviewQuery } from "@/lib/dashboard/overview";
 
 /** The overview page's data, polled every few seconds. */
 export const GET = route(async (request: Request) => {

@@ -1,7 +1,8 @@
 import { getDb } from "@/db/client";
 import { requireRole } from "@/lib/auth/authenticate";
 import { interventionInputSchema, interventionPatchSchema, referenceSchema } from "@/lib/interventions/intake-schema";
-import { getInterventionView, patchIntervention, putIntervention } from "@/lib/interventions/intake";
+import { patchIntervention, putIntervention } from "@/lib/interventions/intake";
+import { getInterventionView } from "@/lib/dashboard/intake-view";
 import { problems, zodProblems } from "@/lib/http/problem";
 import { expectedVersion, readJsonBody } from "@/lib/http/request";
 import { route } from "@/lib/http/route";

@@ -9,7 +9,7 @@ import { createApiToken } from "@/lib/auth/api-tokens";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { putIntervention } from "@/lib/interventions/intake";
 import { sampleInterventionInput } from "@/lib/interventions/sample";
-import type { InterventionDetail } from "./query";
+import type { InterventionDetail } from "@/lib/dashboard/intervention-detail";
 import { GET } from "./route";
 
 const { db } = await useTestDatabase();

@@ -3,7 +3,7 @@ import { requireRole } from "@/lib/auth/authenticate";
 import { problems } from "@/lib/http/problem";
 import { route } from "@/lib/http/route";
 import { referenceSchema } from "@/lib/interventions/intake-schema";
-import { interventionDetail } from "./query";
+import { interventionDetail } from "@/lib/dashboard/intervention-detail";
 
 type Context = { params: Promise<{ reference: string }> };
 

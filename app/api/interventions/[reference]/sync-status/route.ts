@@ -3,7 +3,7 @@ import { requireRole } from "@/lib/auth/authenticate";
 import { problems } from "@/lib/http/problem";
 import { route } from "@/lib/http/route";
 import { referenceSchema } from "@/lib/interventions/intake-schema";
-import { syncStatusOf } from "@/lib/publication/sync-state";
+import { syncStatusOf } from "@/lib/dashboard/publication";
 
 type Context = { params: Promise<{ reference: string }> };
 

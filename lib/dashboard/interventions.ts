@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, interventionStatus, publicationStatus, publications } from "@/db/schema";
 import { problems, zodProblems } from "@/lib/http/problem";
-import { decodeCursor, encodeCursor } from "../cursor";
+import { decodeCursor, encodeCursor } from "./cursor";
 
 export const LIST_SORTS = ["updated_desc", "updated_asc", "reference_asc", "reference_desc"] as const;
 export type ListSort = (typeof LIST_SORTS)[number];

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, publications } from "@/db/schema";
 import { problems, zodProblems } from "@/lib/http/problem";
-import { decodeCursor, encodeCursor } from "../cursor";
+import { decodeCursor, encodeCursor } from "./cursor";
 
 /**
  * How long a publication may sit in a transient state before a person should look: a job
