@@ -1,17 +1,16 @@
-import { desc, eq, or } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { publicationAttempts, webhookEvents, type PublicationStatus } from "@/db/schema";
+import type { PublicationStatus } from "@/db/schema";
+import { toIsoOrNull } from "@/lib/dates";
 import { mapInterventionToDossier } from "@/lib/dossier/mapping";
 import { checkEligibility } from "@/lib/publication/eligibility";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
 import { fileStorage } from "@/lib/storage/files";
+import { attemptView, publicationHistory, publicationView, webhookEventView } from "./publication";
 
 /** Enough history to diagnose; older attempts stay in the database. */
 const HISTORY_LIMIT = 100;
 /** Thumbnails shown at once; a dossier can hold 2,000 photos. */
 const THUMBNAIL_LIMIT = 48;
-
-const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
 /** A same-site link to a stored file: the dashboard loads files from itself, not from the public base URL. */
 function dashboardFileUrl(path: string): string {
@@ -33,23 +32,8 @@ export async function interventionDetail(db: Executor, reference: string) {
   if (!aggregate) return null;
   const { beneficiary, publication } = aggregate;
 
-  const [attempts, events, mapping] = await Promise.all([
-    db
-      .select()
-      .from(publicationAttempts)
-      .where(eq(publicationAttempts.interventionId, aggregate.id))
-      .orderBy(desc(publicationAttempts.startedAt), desc(publicationAttempts.id))
-      .limit(HISTORY_LIMIT),
-    db
-      .select()
-      .from(webhookEvents)
-      .where(
-        publication.dossierId
-          ? or(eq(webhookEvents.externalReference, reference), eq(webhookEvents.dossierId, publication.dossierId))
-          : eq(webhookEvents.externalReference, reference),
-      )
-      .orderBy(desc(webhookEvents.receivedAt), desc(webhookEvents.id))
-      .limit(HISTORY_LIMIT),
+  const [history, mapping] = await Promise.all([
+    publicationHistory(db, { id: aggregate.id, reference: aggregate.reference, dossierId: publication.dossierId }, HISTORY_LIMIT),
     // Links anchored as the worker anchors them (lib/publication/publish.ts), so the payload shown
     // is byte for byte the one sent for the current data.
     mapInterventionToDossier(aggregate, {
@@ -74,16 +58,16 @@ export async function interventionDetail(db: Executor, reference: string) {
     reference: aggregate.reference,
     status: aggregate.status,
     version: aggregate.version,
-    completedAt: iso(aggregate.completedAt),
-    createdAt: iso(aggregate.createdAt)!,
-    updatedAt: iso(aggregate.updatedAt)!,
+    completedAt: toIsoOrNull(aggregate.completedAt),
+    createdAt: toIsoOrNull(aggregate.createdAt),
+    updatedAt: toIsoOrNull(aggregate.updatedAt),
     beneficiary: {
       firstName: beneficiary.firstName,
       lastName: beneficiary.lastName,
       email: beneficiary.email,
       phone: beneficiary.phone,
-      contractSignedAt: iso(beneficiary.contractSignedAt),
-      erasedAt: iso(beneficiary.erasedAt),
+      contractSignedAt: toIsoOrNull(beneficiary.contractSignedAt),
+      erasedAt: toIsoOrNull(beneficiary.erasedAt),
     },
     installation: { address: aggregate.address, postalCode: aggregate.postalCode, city: aggregate.city, pdl: aggregate.pdl, pce: aggregate.pce },
     operations: aggregate.operations.map((o) => o.code),
@@ -92,57 +76,23 @@ export async function interventionDetail(db: Executor, reference: string) {
       filePath: d.filePath,
       type: d.type,
       requiresSignature: d.requiresSignature,
-      signedAt: iso(d.signedAt),
+      signedAt: toIsoOrNull(d.signedAt),
       url: dashboardFileUrl(d.filePath),
     })),
     photos: {
       total: aggregate.photos.length,
       thumbnails: aggregate.photos.slice(0, THUMBNAIL_LIMIT).map((p) => ({ filePath: p.filePath, url: dashboardFileUrl(p.filePath) })),
     },
-    publication: {
-      status: publication.status,
-      dossierId: publication.dossierId,
-      dossierStatus: publication.dossierStatus,
-      rejectionReason: publication.rejectionReason,
-      attemptCount: publication.attemptCount,
-      lastErrorCode: publication.lastErrorCode,
-      lastErrorMessage: publication.lastErrorMessage,
-      lastErrorAt: iso(publication.lastErrorAt),
-      nextAttemptAt: iso(publication.nextAttemptAt),
-      queuedAt: iso(publication.queuedAt),
-      publishedAt: iso(publication.publishedAt),
-      /** Problems Symphonics reported for the last dossier sent. */
-      problems: publication.problems ?? [],
-    },
+    /** The publication as `GET /api/interventions/{reference}/sync-status` shows it. */
+    publication: publicationView(publication),
     /** The dossier as it is (or would now be) sent, or what must be corrected first. */
     dossier: mapping.ok
       ? { ok: true as const, payload: mapping.payload, extraPhotoBatches: mapping.extraPhotoBatches.length }
       : { ok: false as const, problems: mapping.problems },
     /** Why Publish now / Retry now cannot be used at the moment; empty when they can. */
     blockers,
-    attempts: attempts.map((a) => ({
-      id: a.id,
-      operation: a.operation,
-      trigger: a.trigger,
-      triggeredBy: a.triggeredBy,
-      outcome: a.outcome,
-      httpStatus: a.httpStatus,
-      problemCode: a.problemCode,
-      message: a.message,
-      durationMs: a.durationMs,
-      correlationId: a.correlationId,
-      startedAt: iso(a.startedAt)!,
-    })),
-    webhookEvents: events.map((e) => ({
-      id: e.id,
-      type: e.type,
-      status: e.status,
-      reason: e.reason,
-      outcome: e.outcome,
-      dossierId: e.dossierId,
-      occurredAt: iso(e.occurredAt),
-      receivedAt: iso(e.receivedAt)!,
-    })),
+    attempts: history.attempts.map((attempt) => ({ id: attempt.id, ...attemptView(attempt) })),
+    webhookEvents: history.events.map((event) => ({ id: event.id, ...webhookEventView(event) })),
   };
 }
 

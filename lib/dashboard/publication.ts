@@ -1,12 +1,15 @@
 import { desc, eq, or } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { interventions, publicationAttempts, publications, webhookEvents, type Publication } from "@/db/schema";
+import { interventions, publicationAttempts, publications, webhookEvents, type Publication, type PublicationAttempt, type WebhookEvent } from "@/db/schema";
+import { toIsoOrNull } from "@/lib/dates";
 
+/** What `GET …/sync-status` lists of the history; older exchanges stay in the database. */
 const RECENT = 20;
 
-const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
-
-/** Where a publication stands, as the API shows it (snake_case, like the rest of the API). */
+/**
+ * Where a publication stands, in one shape (snake_case, like the rest of the API) for the
+ * sync-status answer, the publish endpoint and the dashboard's intervention page.
+ */
 export function publicationView(publication: Publication) {
   return {
     status: publication.status,
@@ -16,17 +19,72 @@ export function publicationView(publication: Publication) {
     attempt_count: publication.attemptCount,
     consecutive_failures: publication.consecutiveFailures,
     last_error: publication.lastErrorCode
-      ? { code: publication.lastErrorCode, message: publication.lastErrorMessage, at: iso(publication.lastErrorAt) }
+      ? { code: publication.lastErrorCode, message: publication.lastErrorMessage, at: toIsoOrNull(publication.lastErrorAt) }
       : null,
     problems: publication.problems ?? [],
-    next_attempt_at: iso(publication.nextAttemptAt),
-    queued_at: iso(publication.queuedAt),
-    published_at: iso(publication.publishedAt),
+    next_attempt_at: toIsoOrNull(publication.nextAttemptAt),
+    queued_at: toIsoOrNull(publication.queuedAt),
+    published_at: toIsoOrNull(publication.publishedAt),
     photos_sent: publication.photosSent,
   };
 }
 
 export type PublicationView = ReturnType<typeof publicationView>;
+
+/** One exchange with Symphonics. */
+export function attemptView(attempt: PublicationAttempt) {
+  return {
+    at: toIsoOrNull(attempt.startedAt),
+    operation: attempt.operation,
+    trigger: attempt.trigger,
+    triggered_by: attempt.triggeredBy,
+    outcome: attempt.outcome,
+    http_status: attempt.httpStatus,
+    problem_code: attempt.problemCode,
+    message: attempt.message,
+    duration_ms: attempt.durationMs,
+    idempotency_key: attempt.idempotencyKey,
+  };
+}
+
+/** One notification Symphonics sent about the dossier. */
+export function webhookEventView(event: WebhookEvent) {
+  return {
+    received_at: toIsoOrNull(event.receivedAt),
+    occurred_at: toIsoOrNull(event.occurredAt),
+    webhook_id: event.webhookId,
+    type: event.type,
+    status: event.status,
+    reason: event.reason,
+    outcome: event.outcome,
+  };
+}
+
+/**
+ * An intervention's latest attempts and the webhook events about it, newest first. Events are
+ * matched by its reference and, once Symphonics has given one, by its dossier id.
+ */
+export async function publicationHistory(db: Executor, intervention: { id: string; reference: string; dossierId: string | null }, limit: number) {
+  const [attempts, events] = await Promise.all([
+    db
+      .select()
+      .from(publicationAttempts)
+      .where(eq(publicationAttempts.interventionId, intervention.id))
+      .orderBy(desc(publicationAttempts.startedAt), desc(publicationAttempts.id))
+      .limit(limit),
+    db
+      .select()
+      .from(webhookEvents)
+      .where(
+        intervention.dossierId
+          ? or(eq(webhookEvents.dossierId, intervention.dossierId), eq(webhookEvents.externalReference, intervention.reference))
+          : eq(webhookEvents.externalReference, intervention.reference),
+      )
+      .orderBy(desc(webhookEvents.receivedAt), desc(webhookEvents.id))
+      .limit(limit),
+  ]);
+  return { attempts, events };
+}
 
 /** The synchronisation state of one intervention with its recent exchanges and webhook events. */
 export async function syncStatusOf(db: Executor, reference: string) {
@@ -37,48 +95,12 @@ export async function syncStatusOf(db: Executor, reference: string) {
     .where(eq(interventions.reference, reference));
   if (!row) return null;
   const { intervention, publication } = row;
-  const [attempts, events] = await Promise.all([
-    db
-      .select()
-      .from(publicationAttempts)
-      .where(eq(publicationAttempts.interventionId, intervention.id))
-      .orderBy(desc(publicationAttempts.startedAt), desc(publicationAttempts.id))
-      .limit(RECENT),
-    db
-      .select()
-      .from(webhookEvents)
-      .where(
-        publication.dossierId
-          ? or(eq(webhookEvents.dossierId, publication.dossierId), eq(webhookEvents.externalReference, intervention.reference))
-          : eq(webhookEvents.externalReference, intervention.reference),
-      )
-      .orderBy(desc(webhookEvents.receivedAt), desc(webhookEvents.id))
-      .limit(RECENT),
-  ]);
+  const history = await publicationHistory(db, { ...intervention, dossierId: publication.dossierId }, RECENT);
   return {
     reference: intervention.reference,
     intervention_status: intervention.status,
     ...publicationView(publication),
-    recent_attempts: attempts.map((attempt) => ({
-      at: iso(attempt.startedAt),
-      operation: attempt.operation,
-      trigger: attempt.trigger,
-      triggered_by: attempt.triggeredBy,
-      outcome: attempt.outcome,
-      http_status: attempt.httpStatus,
-      problem_code: attempt.problemCode,
-      message: attempt.message,
-      duration_ms: attempt.durationMs,
-      idempotency_key: attempt.idempotencyKey,
-    })),
-    webhook_events: events.map((event) => ({
-      received_at: iso(event.receivedAt),
-      occurred_at: iso(event.occurredAt),
-      webhook_id: event.webhookId,
-      type: event.type,
-      status: event.status,
-      reason: event.reason,
-      outcome: event.outcome,
-    })),
+    recent_attempts: history.attempts.map(attemptView),
+    webhook_events: history.events.map(webhookEventView),
   };
 }

@@ -57,28 +57,28 @@ export function InterventionView({ reference }: { reference: string }) {
               Synchronisation with Symphonics
             </h2>
             <dl className="mt-2 grid grid-cols-2 gap-x-8 gap-y-1 text-sm sm:grid-cols-3">
-              <Field label="Dossier id">{publication.dossierId ? <span className="font-mono">{publication.dossierId}</span> : "Not created yet"}</Field>
-              <Field label="Dossier status">{publication.dossierStatus ?? "—"}</Field>
-              <Field label="Attempts">{publication.attemptCount}</Field>
+              <Field label="Dossier id">{publication.dossier_id ? <span className="font-mono">{publication.dossier_id}</span> : "Not created yet"}</Field>
+              <Field label="Dossier status">{publication.dossier_status ?? "—"}</Field>
+              <Field label="Attempts">{publication.attempt_count}</Field>
               <Field label="Published">
-                <LocalTime value={publication.publishedAt} />
+                <LocalTime value={publication.published_at} />
               </Field>
               <Field label="Next automatic attempt">
-                <LocalTime value={publication.nextAttemptAt} />
+                <LocalTime value={publication.next_attempt_at} />
               </Field>
               <Field label="Last error">
-                {publication.lastErrorMessage ? (
+                {publication.last_error?.message ? (
                   <>
-                    {publication.lastErrorCode && <span className="font-mono text-xs">{publication.lastErrorCode}: </span>}
-                    {publication.lastErrorMessage} (<LocalTime value={publication.lastErrorAt} />)
+                    <span className="font-mono text-xs">{publication.last_error.code}: </span>
+                    {publication.last_error.message} (<LocalTime value={publication.last_error.at} />)
                   </>
                 ) : (
                   "—"
                 )}
               </Field>
             </dl>
-            {publication.rejectionReason && (
-              <p className="mt-3 rounded-md bg-red-50 p-2 text-sm text-red-900">Symphonics rejected the dossier: {publication.rejectionReason}</p>
+            {publication.rejection_reason && (
+              <p className="mt-3 rounded-md bg-red-50 p-2 text-sm text-red-900">Symphonics rejected the dossier: {publication.rejection_reason}</p>
             )}
           </div>
           <PublishAction detail={data} onChanged={() => void query.refetch()} />
@@ -220,18 +220,18 @@ export function InterventionView({ reference }: { reference: string }) {
                 {data.attempts.map((attempt) => (
                   <tr key={attempt.id}>
                     <td className="py-1 pr-3 whitespace-nowrap">
-                      <LocalTime value={attempt.startedAt} withSeconds />
+                      <LocalTime value={attempt.at} withSeconds />
                     </td>
                     <td className="py-1 pr-3 font-mono text-xs">{attempt.operation}</td>
                     <td className={`py-1 pr-3 ${attempt.outcome === "success" || attempt.outcome === "exists" ? "text-emerald-700" : "text-red-700"}`}>{attempt.outcome}</td>
                     <td className="py-1 pr-3 font-mono text-xs">
-                      {attempt.httpStatus ?? "—"}
-                      {attempt.problemCode && ` ${attempt.problemCode}`}
+                      {attempt.http_status ?? "—"}
+                      {attempt.problem_code && ` ${attempt.problem_code}`}
                     </td>
-                    <td className="py-1 pr-3 text-right tabular-nums">{duration(attempt.durationMs)}</td>
+                    <td className="py-1 pr-3 text-right tabular-nums">{duration(attempt.duration_ms)}</td>
                     <td className="py-1 pr-3 text-slate-700">{attempt.message ?? ""}</td>
                     <td className="py-1 text-xs text-slate-600">
-                      {attempt.trigger} · {attempt.triggeredBy}
+                      {attempt.trigger} · {attempt.triggered_by}
                     </td>
                   </tr>
                 ))}
@@ -248,7 +248,7 @@ export function InterventionView({ reference }: { reference: string }) {
           <ul className="divide-y divide-slate-100 text-sm">
             {data.webhookEvents.map((event) => (
               <li key={event.id} className="flex flex-wrap gap-x-4 py-2">
-                <LocalTime value={event.receivedAt} withSeconds />
+                <LocalTime value={event.received_at} withSeconds />
                 <span className="font-mono text-xs">{event.type}</span>
                 {event.status && <span>status {event.status}</span>}
                 {event.reason && <span className="text-slate-700">{event.reason}</span>}

@@ -24,7 +24,7 @@ export function PublishAction({ detail, onChanged }: { detail: InterventionDetai
   // The page's own refreshed state once it shows the publication on its way; until then, the endpoint's answer.
   const stateNow = mutation.data && (published || afterRequest.has(detail.publication.status) ? detail.publication.status : mutation.data.publication.status);
 
-  const retry = detail.publication.attemptCount > 0;
+  const retry = detail.publication.attempt_count > 0;
   const label = retry ? "Retry now" : "Publish now";
   const blocked = detail.blockers.length > 0;
   return (
@@ -35,7 +35,7 @@ export function PublishAction({ detail, onChanged }: { detail: InterventionDetai
           message={
             <>
               The dossier is sent to Symphonics straight away, ahead of the automatic schedule
-              {retry ? `; it has been attempted ${detail.publication.attemptCount} time${detail.publication.attemptCount > 1 ? "s" : ""} before` : ""}.
+              {retry ? `; it has been attempted ${detail.publication.attempt_count} time${detail.publication.attempt_count > 1 ? "s" : ""} before` : ""}.
             </>
           }
           confirmLabel={label}

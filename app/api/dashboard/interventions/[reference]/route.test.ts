@@ -52,7 +52,7 @@ describe("GET /api/dashboard/interventions/{reference}", () => {
     expect(body.photos).toMatchObject({ total: 2, thumbnails: [{ filePath: "photos/outdoor-unit.jpg" }, { filePath: "photos/indoor-unit.jpg" }] });
     expect(body.dossier.ok).toBe(true);
     if (body.dossier.ok) expect(JSON.stringify(body.dossier.payload)).toContain("https://files.example.fr/files/photos/outdoor-unit.jpg");
-    expect(body.publication).toMatchObject({ status: "failed", dossierId: "dos_42", attemptCount: 2 });
+    expect(body.publication).toMatchObject({ status: "failed", dossier_id: "dos_42", attempt_count: 2 });
     expect(body.attempts.map((a) => a.outcome)).toEqual(["rate_limited", "retryable"]);
     expect(body.webhookEvents).toMatchObject([{ type: "dossier.status_changed", status: "processing" }]);
     expect(body.blockers).toEqual([]);
