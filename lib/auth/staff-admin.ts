@@ -11,7 +11,7 @@ import { createUser, newUserSchema } from "./users";
 
 /** Administration of staff accounts and API tokens; every change is audited. */
 
-const iso = (value: Date | null) => (value ? value.toISOString() : null);
+import { toIsoOrNull as iso } from "@/lib/dates";
 
 export async function listUsers(db: Database) {
   const rows = await db.select().from(users).orderBy(users.email);

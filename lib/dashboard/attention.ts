@@ -2,6 +2,7 @@ import { and, eq, gte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, publications } from "@/db/schema";
+import { toIsoOrNull } from "@/lib/dates";
 import { problems, zodProblems } from "@/lib/http/problem";
 import { decodeCursor, encodeCursor } from "./cursor";
 
@@ -51,8 +52,6 @@ const kindOf = sql<AttentionKind>`case
   when ${publications.status} = 'needs_review' then 'needs_review'
   else 'stuck' end`;
 
-const iso = (value: Date | null) => (value ? value.toISOString() : null);
-
 /** What needs a person, newest change first, with the reason in words. */
 export async function listAttention(db: Executor, query: AttentionQuery) {
   const where: SQL[] = [query.kind ? conditions[query.kind] : or(...Object.values(conditions))!];
@@ -98,8 +97,8 @@ export async function listAttention(db: Executor, query: AttentionQuery) {
       reason: reasonText(row),
       publicationStatus: row.publicationStatus,
       attemptCount: row.attemptCount,
-      lastErrorAt: iso(row.lastErrorAt),
-      updatedAt: iso(row.updatedAt)!,
+      lastErrorAt: toIsoOrNull(row.lastErrorAt),
+      updatedAt: toIsoOrNull(row.updatedAt),
     })),
     nextCursor: rows.length > query.limit && last ? encodeCursor(last.sortKey, last.interventionId) : null,
   };

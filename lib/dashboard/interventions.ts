@@ -2,8 +2,10 @@ import { and, eq, gte, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, interventionStatus, publicationStatus, publications } from "@/db/schema";
+import { toIsoOrNull } from "@/lib/dates";
 import { problems, zodProblems } from "@/lib/http/problem";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { timeZoneSchema } from "./time-zone";
 
 export const LIST_SORTS = ["updated_desc", "updated_asc", "reference_asc", "reference_desc"] as const;
 export type ListSort = (typeof LIST_SORTS)[number];
@@ -26,7 +28,7 @@ export const listQuerySchema = z
     /** Last change on or after this day (in `tz`), and on or before `to`. */
     from: day.optional(),
     to: day.optional(),
-    tz: z.string().max(64).refine(isTimeZone, "must be an IANA time zone, e.g. Europe/Paris").default("UTC"),
+    tz: timeZoneSchema,
     sort: z.enum(LIST_SORTS, { error: `must be one of: ${LIST_SORTS.join(", ")}` }).default("updated_desc"),
     cursor: z.string().max(300).optional(),
     limit: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(200, "must be at most 200").default(50),
@@ -35,15 +37,6 @@ export const listQuerySchema = z
 
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function parseListQuery(params: URLSearchParams): ListQuery {
   const raw = Object.fromEntries([...params.keys()].map((key) => [key, params.get(key) || undefined]));
   const parsed = listQuerySchema.safeParse(raw);
@@ -51,8 +44,6 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   if (!parsed.success) throw problems.invalid(zodProblems(parsed.error).map((p) => ({ ...p, field: p.field.replace(/\[\d+\]$/, "") })));
   return parsed.data;
 }
-
-const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
 /**
  * One page of interventions, filtered, searched and sorted in the database.
@@ -139,11 +130,11 @@ export async function listInterventions(db: Executor, query: ListQuery) {
       dossierStatus: row.dossierStatus,
       attemptCount: row.attemptCount,
       lastErrorMessage: row.lastErrorMessage,
-      completedAt: iso(row.completedAt),
-      updatedAt: iso(row.updatedAt)!,
+      completedAt: toIsoOrNull(row.completedAt),
+      updatedAt: toIsoOrNull(row.updatedAt),
       /** When the publication entered its current state. */
-      publicationChangedAt: iso(row.publicationChangedAt)!,
-      nextAttemptAt: iso(row.nextAttemptAt),
+      publicationChangedAt: toIsoOrNull(row.publicationChangedAt),
+      nextAttemptAt: toIsoOrNull(row.nextAttemptAt),
     })),
     nextCursor: rows.length > query.limit && last ? encodeCursor(last.sortKey, last.id) : null,
     /** Which time the page is ordered and filtered by: the intervention's last change, or its publication's. */

@@ -1,31 +1,21 @@
 import { desc, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
-import { alerts, circuitBreakers, publicationStatus, type PublicationStatus } from "@/db/schema";
-import { PUBLICATION_QUEUE } from "@/jobs/queues";
+import { alerts, circuitBreakers } from "@/db/schema";
+import { toIsoOrNull } from "@/lib/dates";
 import { problems, zodProblems } from "@/lib/http/problem";
+import { readOperationalState } from "@/lib/observability/operational-state";
+import { timeZoneSchema } from "./time-zone";
 
 /** Attempt outcomes that are not failures: the dossier was created, or Symphonics already had it. */
 const SUCCESSFUL_OUTCOMES = ["success", "exists"];
 const isFailure = sql.raw(`outcome not in (${SUCCESSFUL_OUTCOMES.map((o) => `'${o}'`).join(", ")})`);
-/** A worker that has not beaten for this long is considered gone. */
-const WORKER_TIMEOUT_SECONDS = 60;
 
 const CHART_RANGES = { "24h": { buckets: 24, unit: "hour" }, "14d": { buckets: 14, unit: "day" } } as const;
 
 export const overviewQuerySchema = z.object({
   range: z.enum(["24h", "14d"], { error: "must be 24h or 14d" }).default("24h"),
-  tz: z.string().max(64).refine(
-    (zone) => {
-      try {
-        new Intl.DateTimeFormat("en", { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: "must be an IANA time zone, e.g. Europe/Paris" },
-  ).default("UTC"),
+  tz: timeZoneSchema,
 });
 
 export function parseOverviewQuery(params: URLSearchParams) {
@@ -34,21 +24,17 @@ export function parseOverviewQuery(params: URLSearchParams) {
   return parsed.data;
 }
 
-const iso = (value: Date | string | null | undefined) => (value ? new Date(value).toISOString() : null);
-
-/** Everything the overview shows: counts per state, integration health, the chart and open alerts. */
+/**
+ * Everything the overview shows: counts per state, integration health, the chart and open alerts.
+ * Counts, queue and workers are the operational state that readiness and the metrics read too.
+ */
 export async function overview(db: Executor, query: z.infer<typeof overviewQuerySchema>) {
   const { buckets, unit } = CHART_RANGES[query.range];
   const step = unit === "hour" ? sql`interval '1 hour'` : sql`interval '1 day'`;
-  const [countRows, circuits, [queue], [lastSuccess], [lastWebhook], [lastHour], [workers], chart, openAlerts] = await Promise.all([
-    db.execute<{ status: PublicationStatus; n: number }>(sql`select status, count(*)::int as n from publications group by status`),
+  const [state, circuits, [lastSuccess], [lastWebhook], [lastHour], chart, openAlerts] = await Promise.all([
+    readOperationalState(db),
+    // Its own read of the circuits for their details: failures counted, when it opened, the next probe.
     db.select().from(circuitBreakers).orderBy(circuitBreakers.name),
-    db.execute<{ waiting: number; scheduled: number; active: number; oldest_waiting_seconds: number | null }>(sql`
-      select count(*) filter (where state in ('created', 'retry') and start_after <= now())::int as waiting,
-             count(*) filter (where state in ('created', 'retry') and start_after > now())::int as scheduled,
-             count(*) filter (where state = 'active')::int as active,
-             extract(epoch from now() - min(start_after) filter (where state in ('created', 'retry') and start_after <= now()))::int as oldest_waiting_seconds
-      from pgboss.job where name = ${PUBLICATION_QUEUE} and state in ('created', 'retry', 'active')`),
     db.execute<{ at: string | null }>(sql`select max(started_at) as at from publication_attempts where outcome = 'success'`),
     db.execute<{ at: string | null }>(sql`select max(received_at) as at from webhook_events`),
     db.execute<{ attempts: number; rate_limited: number; errors: number }>(sql`
@@ -56,10 +42,6 @@ export async function overview(db: Executor, query: z.infer<typeof overviewQuery
              count(*) filter (where outcome = 'rate_limited' or http_status = 429)::int as rate_limited,
              count(*) filter (where ${isFailure})::int as errors
       from publication_attempts where started_at > now() - interval '1 hour'`),
-    db.execute<{ alive: number; last_beat_at: string | null }>(sql`
-      select count(*) filter (where last_beat_at > now() - make_interval(secs => ${WORKER_TIMEOUT_SECONDS}))::int as alive,
-             max(last_beat_at) as last_beat_at
-      from worker_heartbeats`),
     // Buckets start at the staff member's local hour or midnight, so a day means their day.
     db.execute<{ bucket: string; published: number; failed: number }>(sql`
       with series as (
@@ -87,8 +69,7 @@ export async function overview(db: Executor, query: z.infer<typeof overviewQuery
     db.select().from(alerts).where(isNull(alerts.resolvedAt)).orderBy(desc(alerts.lastSeenAt)).limit(20),
   ]);
 
-  const counts = Object.fromEntries(publicationStatus.enumValues.map((status) => [status, 0])) as Record<PublicationStatus, number>;
-  for (const row of countRows) counts[row.status] = row.n;
+  const counts = state.publicationsByStatus;
   const share = (part: number) => (lastHour!.attempts ? part / lastHour!.attempts : 0);
 
   return {
@@ -99,13 +80,18 @@ export async function overview(db: Executor, query: z.infer<typeof overviewQuery
         name: c.name,
         state: c.state,
         consecutiveFailures: c.consecutiveFailures,
-        openedAt: iso(c.openedAt),
-        probeAt: iso(c.probeAt),
+        openedAt: toIsoOrNull(c.openedAt),
+        probeAt: toIsoOrNull(c.probeAt),
       })),
-      queue: { waiting: queue!.waiting, scheduled: queue!.scheduled, active: queue!.active, oldestWaitingSeconds: queue!.oldest_waiting_seconds },
-      workers: { alive: workers!.alive, lastBeatAt: iso(workers!.last_beat_at) },
-      lastSuccessAt: iso(lastSuccess!.at),
-      lastWebhookAt: iso(lastWebhook!.at),
+      queue: {
+        waiting: state.jobsWaiting,
+        scheduled: state.jobsScheduled,
+        active: state.jobsActive,
+        oldestWaitingSeconds: state.jobsWaiting ? Math.round(state.oldestWaitingJobAgeSeconds) : null,
+      },
+      workers: { alive: state.workersAlive, youngestHeartbeatAgeSeconds: state.youngestHeartbeatAgeSeconds },
+      lastSuccessAt: toIsoOrNull(lastSuccess!.at),
+      lastWebhookAt: toIsoOrNull(lastWebhook!.at),
       lastHour: {
         attempts: lastHour!.attempts,
         rateLimited: lastHour!.rate_limited,
@@ -114,15 +100,15 @@ export async function overview(db: Executor, query: z.infer<typeof overviewQuery
         errorShare: share(lastHour!.errors),
       },
     },
-    chart: { range: query.range, unit, points: chart.map((p) => ({ bucket: iso(p.bucket)!, published: p.published, failed: p.failed })) },
+    chart: { range: query.range, unit, points: chart.map((p) => ({ bucket: toIsoOrNull(p.bucket), published: p.published, failed: p.failed })) },
     alerts: openAlerts.map((a) => ({
       id: a.id,
       kind: a.kind,
       severity: a.severity,
       message: a.message,
       occurrences: a.occurrences,
-      firstSeenAt: iso(a.firstSeenAt)!,
-      lastSeenAt: iso(a.lastSeenAt)!,
+      firstSeenAt: toIsoOrNull(a.firstSeenAt),
+      lastSeenAt: toIsoOrNull(a.lastSeenAt),
     })),
     generatedAt: new Date().toISOString(),
   };

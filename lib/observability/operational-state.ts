@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { getDb, type Executor } from "@/db/client";
 import { publicationStatus, type PublicationStatus } from "@/db/schema";
 import { PUBLICATION_QUEUE } from "@/jobs/queues";
+import { config } from "@/lib/config";
 
 /**
  * The shared state of the product as PostgreSQL holds it: the publication queue, the circuit
@@ -11,21 +12,26 @@ import { PUBLICATION_QUEUE } from "@/jobs/queues";
 export interface OperationalState {
   jobsWaiting: number;
   jobsScheduled: number;
+  /** Taken by a worker and not finished. */
+  jobsActive: number;
   /** Since the oldest due job became due: a retry scheduled for later is not "waiting" before then. */
   oldestWaitingJobAgeSeconds: number;
   circuits: { name: string; state: string; openSeconds: number }[];
   publicationsByStatus: Record<PublicationStatus, number>;
   openAlerts: { kind: string; severity: string; count: number }[];
   youngestHeartbeatAgeSeconds: number | null;
+  /** Workers whose heartbeat is younger than WORKER_HEARTBEAT_MAX_AGE_SECONDS. */
+  workersAlive: number;
 }
 
 export async function readOperationalState(db: Executor = getDb()): Promise<OperationalState> {
   const [queue, circuits, publications, alerts, heartbeat] = await Promise.all([
-    db.execute<{ waiting: number; scheduled: number; oldest_age: number }>(sql`
-      select count(*) filter (where start_after <= now())::int as waiting,
-             count(*) filter (where start_after > now())::int as scheduled,
-             coalesce(extract(epoch from now() - min(greatest(created_on, start_after)) filter (where start_after <= now())), 0)::float8 as oldest_age
-      from pgboss.job where name = ${PUBLICATION_QUEUE} and state in ('created', 'retry')`),
+    db.execute<{ waiting: number; scheduled: number; active: number; oldest_age: number }>(sql`
+      select count(*) filter (where state <> 'active' and start_after <= now())::int as waiting,
+             count(*) filter (where state <> 'active' and start_after > now())::int as scheduled,
+             count(*) filter (where state = 'active')::int as active,
+             coalesce(extract(epoch from now() - min(greatest(created_on, start_after)) filter (where state <> 'active' and start_after <= now())), 0)::float8 as oldest_age
+      from pgboss.job where name = ${PUBLICATION_QUEUE} and state in ('created', 'retry', 'active')`),
     db.execute<{ name: string; state: string; open_seconds: number }>(sql`
       select name, state,
              case when state = 'closed' or opened_at is null then 0 else extract(epoch from now() - opened_at) end::float8 as open_seconds
@@ -34,7 +40,10 @@ export async function readOperationalState(db: Executor = getDb()): Promise<Oper
     db.execute<{ kind: string; severity: string; n: number }>(
       sql`select kind, severity, count(*)::int as n from alerts where resolved_at is null group by kind, severity`,
     ),
-    db.execute<{ age: number | null }>(sql`select extract(epoch from now() - max(last_beat_at))::float8 as age from worker_heartbeats`),
+    db.execute<{ age: number | null; alive: number }>(sql`
+      select extract(epoch from now() - max(last_beat_at))::float8 as age,
+             count(*) filter (where last_beat_at > now() - make_interval(secs => ${config().WORKER_HEARTBEAT_MAX_AGE_SECONDS}))::int as alive
+      from worker_heartbeats`),
   ]);
   const byStatus = Object.fromEntries(publicationStatus.enumValues.map((status) => [status, 0])) as Record<PublicationStatus, number>;
   for (const row of publications) byStatus[row.status] = Number(row.n);
@@ -42,10 +51,12 @@ export async function readOperationalState(db: Executor = getDb()): Promise<Oper
   return {
     jobsWaiting: Number(q.waiting),
     jobsScheduled: Number(q.scheduled),
+    jobsActive: Number(q.active),
     oldestWaitingJobAgeSeconds: Math.max(0, Number(q.oldest_age)),
     circuits: circuits.map((c) => ({ name: c.name, state: c.state, openSeconds: Math.max(0, Number(c.open_seconds)) })),
     publicationsByStatus: byStatus,
     openAlerts: alerts.map((a) => ({ kind: a.kind, severity: a.severity, count: Number(a.n) })),
     youngestHeartbeatAgeSeconds: heartbeat[0]?.age === null || heartbeat[0]?.age === undefined ? null : Math.max(0, Number(heartbeat[0].age)),
+    workersAlive: Number(heartbeat[0]?.alive ?? 0),
   };
 }

@@ -20,7 +20,7 @@ import { searchTextOf } from "@/lib/interventions/repository";
 /** What replaces an erased value in a NOT NULL column. */
 const ERASED = "[erased]";
 
-const iso = (value: Date | null) => value?.toISOString() ?? null;
+import { toIsoOrNull as iso } from "@/lib/dates";
 
 /** The beneficiary behind an intervention reference (one person may have several interventions). */
 async function beneficiaryOf(db: Executor, reference: string) {
