@@ -4,6 +4,18 @@ import { useSyncExternalStore } from "react";
 
 const subscribeNever = () => () => {};
 
+/** The dashboard's ways of writing a time, in the browser's language and time zone. */
+const FORMATS = {
+  minute: { dateStyle: "medium", timeStyle: "short" },
+  second: { dateStyle: "medium", timeStyle: "medium" },
+  hourOfDay: { hour: "2-digit", minute: "2-digit" },
+  day: { day: "numeric", month: "short" },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+export function formatLocal(value: string | Date, format: keyof typeof FORMATS): string {
+  return new Date(value).toLocaleString(undefined, FORMATS[format]);
+}
+
 /**
  * A time in the staff member's own time zone. The server does not know that zone, so the
  * server render shows the UTC value and the browser replaces it after hydration.
@@ -13,7 +25,7 @@ export function LocalTime({ value, withSeconds = false, fallback = "—" }: { va
   if (!value) return <>{fallback}</>;
   const date = new Date(value);
   const text = inBrowser
-    ? date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: withSeconds ? "medium" : "short" })
+    ? formatLocal(date, withSeconds ? "second" : "minute")
     : `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
   return (
     <time dateTime={value} title={date.toISOString()}>

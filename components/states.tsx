@@ -1,4 +1,6 @@
+import type { UseQueryResult } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import { ApiError } from "./api";
 
 export function LoadingState({ label = "Loading…" }: { label?: string }) {
   return (
@@ -30,4 +32,36 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
       {children && <div className="mt-1">{children}</div>}
     </div>
   );
+}
+
+/**
+ * What every view shows around the data it fetched: the loading state until the first answer,
+ * the error in a sentence with Try again, a message when there is nothing to show, else its
+ * children with the data.
+ */
+export function QueryBoundary<T>({
+  query,
+  loadingLabel,
+  notFound,
+  empty,
+  keepDataOnError = false,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  loadingLabel?: string;
+  /** Shown instead of the error when the API answers 404. */
+  notFound?: ReactNode;
+  empty?: { when: (data: T) => boolean; title: string; message?: ReactNode };
+  /** A failed refresh keeps the last data on screen; the view says so itself. */
+  keepDataOnError?: boolean;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <LoadingState label={loadingLabel} />;
+  if (query.isError && !(keepDataOnError && query.data !== undefined)) {
+    if (notFound && query.error instanceof ApiError && query.error.status === 404) return notFound;
+    return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  }
+  const data = query.data as T;
+  if (empty?.when(data)) return <EmptyState title={empty.title}>{empty.message}</EmptyState>;
+  return children(data);
 }

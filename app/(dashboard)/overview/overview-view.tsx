@@ -3,11 +3,11 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import type { Overview } from "@/lib/dashboard/overview";
 import { apiFetch, browserTimeZone } from "@/components/api";
 import { duration, LocalTime, relativeTime } from "@/components/local-time";
-import { ErrorState, LoadingState } from "@/components/states";
+import { QueryBoundary } from "@/components/states";
 import { publicationLabels, publicationStates } from "@/components/status";
+import type { Overview } from "@/lib/dashboard/overview";
 import { PublicationChart } from "./publication-chart";
 
 /** Often enough to watch an outage unfold, rarely enough to cost nothing. */
@@ -24,85 +24,85 @@ export function OverviewView() {
     placeholderData: (previous) => previous,
   });
 
-  if (query.isPending) return <LoadingState label="Loading the overview…" />;
-  if (query.isError && !query.data) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
-  const data = query.data!;
-
   return (
-    <div className="space-y-6">
-      <div className="flex flex-wrap items-baseline justify-between gap-2">
-        <h1 className="text-2xl font-semibold">Overview</h1>
-        <p className="text-xs text-slate-500" aria-live="polite">
-          {query.isError ? (
-            <span className="text-red-700">Refresh failed ({query.error.message}); showing data from </span>
-          ) : (
-            "Refreshes by itself every 10 s · updated "
-          )}
-          <LocalTime value={data.generatedAt} withSeconds />
-          {query.isFetching && " · refreshing…"}
-        </p>
-      </div>
-
-      {data.alerts.length > 0 && (
-        <section aria-label="Open alerts" className="space-y-2">
-          {data.alerts.map((alert) => (
-            <div key={alert.id} role="alert" className={`rounded-md border p-3 text-sm ${alert.severity === "critical" ? "border-red-300 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-900"}`}>
-              <span className="font-medium">{alert.severity === "critical" ? "Critical: " : "Warning: "}</span>
-              {alert.message}
-              <span className="ml-2 text-xs opacity-80">
-                {alert.occurrences > 1 ? `${alert.occurrences} times, ` : ""}since <LocalTime value={alert.firstSeenAt} />, last <LocalTime value={alert.lastSeenAt} />
-              </span>
-            </div>
-          ))}
-        </section>
-      )}
-
-      <section aria-labelledby="counts-title">
-        <h2 id="counts-title" className="mb-2 text-sm font-medium text-slate-600">
-          Publications by synchronisation state · {data.total.toLocaleString()} interventions
-        </h2>
-        <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-7">
-          {publicationStates.map((status) => (
-            <li key={status}>
-              <Link
-                href={`/interventions?publication=${status}`}
-                title={`${publicationLabels[status].help} — show them`}
-                className="card block p-3 hover:border-sky-400 focus-visible:ring-2 focus-visible:ring-sky-600 focus-visible:outline-none"
-              >
-                <span className="block text-xs text-slate-600">{publicationLabels[status].label}</span>
-                <span className={`block text-2xl font-semibold tabular-nums ${status === "failed" && data.counts[status] ? "text-red-700" : ""}`}>
-                  {data.counts[status].toLocaleString()}
-                </span>
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </section>
-
-      <div className="grid gap-6 lg:grid-cols-3">
-        <section aria-labelledby="health-title" className="card p-4 lg:col-span-1">
-          <h2 id="health-title" className="font-medium">
-            Integration health
-          </h2>
-          <Health health={data.health} />
-        </section>
-        <section aria-labelledby="chart-title" className="card p-4 lg:col-span-2">
-          <div className="flex items-center justify-between gap-2">
-            <h2 id="chart-title" className="font-medium">
-              Publications and failed attempts
-            </h2>
-            <div role="group" aria-label="Period" className="flex gap-1">
-              {(["24h", "14d"] as const).map((value) => (
-                <button key={value} type="button" aria-pressed={range === value} onClick={() => setRange(value)} className={`btn py-1 ${range === value ? "btn-primary" : "btn-secondary"}`}>
-                  {value === "24h" ? "Last 24 hours" : "Last 14 days"}
-                </button>
-              ))}
-            </div>
+    <QueryBoundary query={query} loadingLabel="Loading the overview…" keepDataOnError>
+      {(data) => (
+        <div className="space-y-6">
+          <div className="flex flex-wrap items-baseline justify-between gap-2">
+            <h1 className="text-2xl font-semibold">Overview</h1>
+            <p className="text-xs text-slate-500" aria-live="polite">
+              {query.isError ? (
+                <span className="text-red-700">Refresh failed ({query.error.message}); showing data from </span>
+              ) : (
+                "Refreshes by itself every 10 s · updated "
+              )}
+              <LocalTime value={data.generatedAt} withSeconds />
+              {query.isFetching && " · refreshing…"}
+            </p>
           </div>
-          <PublicationChart chart={data.chart} />
-        </section>
-      </div>
-    </div>
+
+          {data.alerts.length > 0 && (
+            <section aria-label="Open alerts" className="space-y-2">
+              {data.alerts.map((alert) => (
+                <div key={alert.id} role="alert" className={`rounded-md border p-3 text-sm ${alert.severity === "critical" ? "border-red-300 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-900"}`}>
+                  <span className="font-medium">{alert.severity === "critical" ? "Critical: " : "Warning: "}</span>
+                  {alert.message}
+                  <span className="ml-2 text-xs opacity-80">
+                    {alert.occurrences > 1 ? `${alert.occurrences} times, ` : ""}since <LocalTime value={alert.firstSeenAt} />, last <LocalTime value={alert.lastSeenAt} />
+                  </span>
+                </div>
+              ))}
+            </section>
+          )}
+
+          <section aria-labelledby="counts-title">
+            <h2 id="counts-title" className="mb-2 text-sm font-medium text-slate-600">
+              Publications by synchronisation state · {data.total.toLocaleString()} interventions
+            </h2>
+            <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-7">
+              {publicationStates.map((status) => (
+                <li key={status}>
+                  <Link
+                    href={`/interventions?publication=${status}`}
+                    title={`${publicationLabels[status].help} — show them`}
+                    className="card block p-3 hover:border-sky-400 focus-visible:ring-2 focus-visible:ring-sky-600 focus-visible:outline-none"
+                  >
+                    <span className="block text-xs text-slate-600">{publicationLabels[status].label}</span>
+                    <span className={`block text-2xl font-semibold tabular-nums ${status === "failed" && data.counts[status] ? "text-red-700" : ""}`}>
+                      {data.counts[status].toLocaleString()}
+                    </span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </section>
+
+          <div className="grid gap-6 lg:grid-cols-3">
+            <section aria-labelledby="health-title" className="card p-4 lg:col-span-1">
+              <h2 id="health-title" className="font-medium">
+                Integration health
+              </h2>
+              <Health health={data.health} />
+            </section>
+            <section aria-labelledby="chart-title" className="card p-4 lg:col-span-2">
+              <div className="flex items-center justify-between gap-2">
+                <h2 id="chart-title" className="font-medium">
+                  Publications and failed attempts
+                </h2>
+                <div role="group" aria-label="Period" className="flex gap-1">
+                  {(["24h", "14d"] as const).map((value) => (
+                    <button key={value} type="button" aria-pressed={range === value} onClick={() => setRange(value)} className={`btn py-1 ${range === value ? "btn-primary" : "btn-secondary"}`}>
+                      {value === "24h" ? "Last 24 hours" : "Last 14 days"}
+                    </button>
+                  ))}
+                </div>
+              </div>
+              <PublicationChart chart={data.chart} />
+            </section>
+          </div>
+        </div>
+      )}
+    </QueryBoundary>
   );
 }
 

@@ -1,17 +1,15 @@
 "use client";
 
-import type { Overview } from "@/lib/dashboard/overview";
+import { formatLocal } from "@/components/local-time";
 import { EmptyState } from "@/components/states";
+import type { Overview } from "@/lib/dashboard/overview";
 
 const HEIGHT = 160;
 
 /** Paired bars per hour or day: publications in green, failed attempts in red; a table for screen readers. */
 export function PublicationChart({ chart }: { chart: Overview["chart"] }) {
   const max = Math.max(1, ...chart.points.flatMap((p) => [p.published, p.failed]));
-  const label = (bucket: string) =>
-    chart.unit === "hour"
-      ? new Date(bucket).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })
-      : new Date(bucket).toLocaleDateString(undefined, { day: "numeric", month: "short" });
+  const label = (bucket: string) => formatLocal(bucket, chart.unit === "hour" ? "hourOfDay" : "day");
   if (chart.points.every((p) => p.published === 0 && p.failed === 0)) {
     return <EmptyState title="Nothing was sent in this period.">Publications and failed attempts will appear here.</EmptyState>;
   }

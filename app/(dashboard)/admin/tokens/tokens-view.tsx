@@ -6,7 +6,7 @@ import type { ApiTokenSummary } from "@/lib/auth/staff-admin";
 import { apiFetch } from "@/components/api";
 import { ConfirmButton } from "@/components/confirm-button";
 import { LocalTime } from "@/components/local-time";
-import { EmptyState, ErrorState, LoadingState } from "@/components/states";
+import { QueryBoundary } from "@/components/states";
 
 export function TokensView() {
   const client = useQueryClient();
@@ -96,61 +96,57 @@ export function TokensView() {
         </p>
       )}
       <section aria-label="Tokens" className="card overflow-hidden">
-        {query.isPending ? (
-          <LoadingState label="Loading tokens…" />
-        ) : query.isError ? (
-          <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-        ) : query.data.tokens.length === 0 ? (
-          <EmptyState title="No API tokens yet." />
-        ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="bg-slate-50 text-xs text-slate-600">
-                <tr>
-                  <th scope="col" className="px-3 py-2">Name</th>
-                  <th scope="col" className="px-3 py-2">Starts with</th>
-                  <th scope="col" className="px-3 py-2">Role</th>
-                  <th scope="col" className="px-3 py-2">Created</th>
-                  <th scope="col" className="px-3 py-2">Last used</th>
-                  <th scope="col" className="px-3 py-2">State</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {query.data.tokens.map((token) => (
-                  <tr key={token.id} className={token.revokedAt ? "text-slate-500" : ""}>
-                    <td className="px-3 py-2 font-medium">{token.name}</td>
-                    <td className="px-3 py-2 font-mono text-xs">{token.prefix}…</td>
-                    <td className="px-3 py-2">{token.role}</td>
-                    <td className="px-3 py-2">
-                      <LocalTime value={token.createdAt} />
-                    </td>
-                    <td className="px-3 py-2">
-                      <LocalTime value={token.lastUsedAt} fallback="Never" />
-                    </td>
-                    <td className="px-3 py-2">
-                      {token.revokedAt ? (
-                        <>
-                          Revoked <LocalTime value={token.revokedAt} />
-                        </>
-                      ) : (
-                        <ConfirmButton
-                          className="btn btn-secondary py-1"
-                          title={`Revoke “${token.name}”?`}
-                          message="Programs using it are refused from their next request. This cannot be undone; create a new token instead."
-                          confirmLabel="Revoke"
-                          onConfirm={() => revoke.mutate(token)}
-                          disabled={revoke.isPending}
-                        >
-                          Revoke
-                        </ConfirmButton>
-                      )}
-                    </td>
+        <QueryBoundary query={query} loadingLabel="Loading tokens…" empty={{ when: (data) => data.tokens.length === 0, title: "No API tokens yet." }}>
+          {(data) => (
+            <div className="overflow-x-auto">
+              <table className="w-full text-left text-sm">
+                <thead className="bg-slate-50 text-xs text-slate-600">
+                  <tr>
+                    <th scope="col" className="px-3 py-2">Name</th>
+                    <th scope="col" className="px-3 py-2">Starts with</th>
+                    <th scope="col" className="px-3 py-2">Role</th>
+                    <th scope="col" className="px-3 py-2">Created</th>
+                    <th scope="col" className="px-3 py-2">Last used</th>
+                    <th scope="col" className="px-3 py-2">State</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {data.tokens.map((token) => (
+                    <tr key={token.id} className={token.revokedAt ? "text-slate-500" : ""}>
+                      <td className="px-3 py-2 font-medium">{token.name}</td>
+                      <td className="px-3 py-2 font-mono text-xs">{token.prefix}…</td>
+                      <td className="px-3 py-2">{token.role}</td>
+                      <td className="px-3 py-2">
+                        <LocalTime value={token.createdAt} />
+                      </td>
+                      <td className="px-3 py-2">
+                        <LocalTime value={token.lastUsedAt} fallback="Never" />
+                      </td>
+                      <td className="px-3 py-2">
+                        {token.revokedAt ? (
+                          <>
+                            Revoked <LocalTime value={token.revokedAt} />
+                          </>
+                        ) : (
+                          <ConfirmButton
+                            className="btn btn-secondary py-1"
+                            title={`Revoke “${token.name}”?`}
+                            message="Programs using it are refused from their next request. This cannot be undone; create a new token instead."
+                            confirmLabel="Revoke"
+                            onConfirm={() => revoke.mutate(token)}
+                            disabled={revoke.isPending}
+                          >
+                            Revoke
+                          </ConfirmButton>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryBoundary>
       </section>
     </div>
   );

@@ -8,7 +8,7 @@ import { apiFetch, ApiError } from "@/components/api";
 import { ConfirmButton } from "@/components/confirm-button";
 import { LocalTime } from "@/components/local-time";
 import { useViewer } from "@/components/providers";
-import { EmptyState, ErrorState, LoadingState } from "@/components/states";
+import { QueryBoundary } from "@/components/states";
 
 const ROLES: { value: StaffRole; label: string }[] = [
   { value: "viewer", label: "Viewer — sees everything" },
@@ -45,101 +45,97 @@ export function UsersView() {
         </p>
       )}
       <section aria-label="Staff accounts" className="card overflow-hidden">
-        {query.isPending ? (
-          <LoadingState label="Loading users…" />
-        ) : query.isError ? (
-          <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-        ) : query.data.users.length === 0 ? (
-          <EmptyState title="No users yet." />
-        ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="bg-slate-50 text-xs text-slate-600">
-                <tr>
-                  <th scope="col" className="px-3 py-2">User</th>
-                  <th scope="col" className="px-3 py-2">Role</th>
-                  <th scope="col" className="px-3 py-2">State</th>
-                  <th scope="col" className="px-3 py-2">Last sign-in</th>
-                  <th scope="col" className="px-3 py-2">Actions</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {query.data.users.map((user) => {
-                  const self = user.email === viewer.email;
-                  return (
-                    <tr key={user.id}>
-                      <td className="px-3 py-2">
-                        <div className="font-medium">{user.name}</div>
-                        <div className="text-slate-600">{user.email}</div>
-                      </td>
-                      <td className="px-3 py-2">
-                        <label className="sr-only" htmlFor={`role-${user.id}`}>
-                          Role of {user.email}
-                        </label>
-                        <select
-                          id={`role-${user.id}`}
-                          className="input py-1"
-                          value={user.role}
-                          disabled={self || change.isPending}
-                          title={self ? "You cannot change your own role" : undefined}
-                          onChange={(e) => change.mutate({ user, body: { role: e.target.value as StaffRole } })}
-                        >
-                          {ROLES.map((role) => (
-                            <option key={role.value} value={role.value}>
-                              {role.value}
-                            </option>
-                          ))}
-                        </select>
-                      </td>
-                      <td className="px-3 py-2">
-                        {user.disabledAt ? (
-                          <span className="text-red-700">
-                            Disabled <LocalTime value={user.disabledAt} />
-                          </span>
-                        ) : user.lockedUntil ? (
-                          <span className="text-amber-800">
-                            Locked until <LocalTime value={user.lockedUntil} />
-                          </span>
-                        ) : (
-                          <span className="text-emerald-700">Active</span>
-                        )}
-                      </td>
-                      <td className="px-3 py-2">
-                        <LocalTime value={user.lastLoginAt} fallback="Never" />
-                      </td>
-                      <td className="px-3 py-2">
-                        <div className="flex flex-wrap gap-2">
-                          {user.lockedUntil && (
-                            <button type="button" className="btn btn-secondary py-1" onClick={() => change.mutate({ user, body: { unlock: true } })}>
-                              Unlock
-                            </button>
-                          )}
+        <QueryBoundary query={query} loadingLabel="Loading users…" empty={{ when: (data) => data.users.length === 0, title: "No users yet." }}>
+          {(data) => (
+            <div className="overflow-x-auto">
+              <table className="w-full text-left text-sm">
+                <thead className="bg-slate-50 text-xs text-slate-600">
+                  <tr>
+                    <th scope="col" className="px-3 py-2">User</th>
+                    <th scope="col" className="px-3 py-2">Role</th>
+                    <th scope="col" className="px-3 py-2">State</th>
+                    <th scope="col" className="px-3 py-2">Last sign-in</th>
+                    <th scope="col" className="px-3 py-2">Actions</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {data.users.map((user) => {
+                    const self = user.email === viewer.email;
+                    return (
+                      <tr key={user.id}>
+                        <td className="px-3 py-2">
+                          <div className="font-medium">{user.name}</div>
+                          <div className="text-slate-600">{user.email}</div>
+                        </td>
+                        <td className="px-3 py-2">
+                          <label className="sr-only" htmlFor={`role-${user.id}`}>
+                            Role of {user.email}
+                          </label>
+                          <select
+                            id={`role-${user.id}`}
+                            className="input py-1"
+                            value={user.role}
+                            disabled={self || change.isPending}
+                            title={self ? "You cannot change your own role" : undefined}
+                            onChange={(e) => change.mutate({ user, body: { role: e.target.value as StaffRole } })}
+                          >
+                            {ROLES.map((role) => (
+                              <option key={role.value} value={role.value}>
+                                {role.value}
+                              </option>
+                            ))}
+                          </select>
+                        </td>
+                        <td className="px-3 py-2">
                           {user.disabledAt ? (
-                            <button type="button" className="btn btn-secondary py-1" onClick={() => change.mutate({ user, body: { disabled: false } })}>
-                              Enable
-                            </button>
+                            <span className="text-red-700">
+                              Disabled <LocalTime value={user.disabledAt} />
+                            </span>
+                          ) : user.lockedUntil ? (
+                            <span className="text-amber-800">
+                              Locked until <LocalTime value={user.lockedUntil} />
+                            </span>
                           ) : (
-                            !self && (
-                              <ConfirmButton
-                                className="btn btn-secondary py-1"
-                                title={`Disable ${user.email}?`}
-                                message="They lose access at once, including any page they have open. You can enable them again later."
-                                confirmLabel="Disable"
-                                onConfirm={() => change.mutate({ user, body: { disabled: true } })}
-                              >
-                                Disable
-                              </ConfirmButton>
-                            )
+                            <span className="text-emerald-700">Active</span>
                           )}
-                        </div>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+                        </td>
+                        <td className="px-3 py-2">
+                          <LocalTime value={user.lastLoginAt} fallback="Never" />
+                        </td>
+                        <td className="px-3 py-2">
+                          <div className="flex flex-wrap gap-2">
+                            {user.lockedUntil && (
+                              <button type="button" className="btn btn-secondary py-1" onClick={() => change.mutate({ user, body: { unlock: true } })}>
+                                Unlock
+                              </button>
+                            )}
+                            {user.disabledAt ? (
+                              <button type="button" className="btn btn-secondary py-1" onClick={() => change.mutate({ user, body: { disabled: false } })}>
+                                Enable
+                              </button>
+                            ) : (
+                              !self && (
+                                <ConfirmButton
+                                  className="btn btn-secondary py-1"
+                                  title={`Disable ${user.email}?`}
+                                  message="They lose access at once, including any page they have open. You can enable them again later."
+                                  confirmLabel="Disable"
+                                  onConfirm={() => change.mutate({ user, body: { disabled: true } })}
+                                >
+                                  Disable
+                                </ConfirmButton>
+                              )
+                            )}
+                          </div>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryBoundary>
       </section>
     </div>
   );
