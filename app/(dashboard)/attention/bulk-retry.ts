@@ -1,4 +1,6 @@
+import { useState } from "react";
 import { apiFetch, ApiError } from "@/components/api";
+import type { AttentionList } from "@/lib/dashboard/attention";
 
 export type RetryOutcome = { reference: string; ok: true } | { reference: string; ok: false; message: string };
 
@@ -28,4 +30,48 @@ export async function retryAll(references: string[], onProgress: (outcome: Retry
   }
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, references.length) }, lane));
   return outcomes;
+}
+
+export interface BulkRun {
+  total: number;
+  done: number;
+  failures: Extract<RetryOutcome, { ok: false }>[];
+  finished: boolean;
+}
+
+/** A bulk retry as the page follows it: progress while it runs, then what could not be retried. */
+export function useBulkRetry(onFinished: () => Promise<unknown>) {
+  const [run, setRun] = useState<BulkRun | null>(null);
+
+  async function retry(references: string[]) {
+    setRun({ total: references.length, done: 0, failures: [], finished: false });
+    const outcomes = await retryAll(references, (outcome, done) =>
+      setRun((current) => current && { ...current, done, failures: outcome.ok ? current.failures : [...current.failures, outcome] }),
+    );
+    setRun({ total: references.length, done: outcomes.length, failures: outcomes.flatMap((o) => (o.ok ? [] : [o])), finished: true });
+    await onFinished();
+  }
+
+  /** Every publication that failed since a local time given as a datetime-local value. */
+  async function retryFailedSince(since: string) {
+    const sinceIso = new Date(since).toISOString();
+    setRun({ total: 0, done: 0, failures: [], finished: false });
+    const references: string[] = [];
+    let next: string | null = null;
+    try {
+      do {
+        const page: AttentionList = await apiFetch<AttentionList>(
+          `/api/dashboard/attention?${new URLSearchParams({ failedSince: sinceIso, limit: "500", ...(next ? { cursor: next } : {}) })}`,
+        );
+        references.push(...page.items.map((item) => item.reference));
+        next = page.nextCursor;
+      } while (next);
+    } catch (error) {
+      setRun({ total: 0, done: 0, failures: [{ reference: "—", ok: false, message: error instanceof Error ? error.message : String(error) }], finished: true });
+      return;
+    }
+    await retry(references);
+  }
+
+  return { run, running: run !== null && !run.finished, retry, retryFailedSince, dismiss: () => setRun(null) };
 }

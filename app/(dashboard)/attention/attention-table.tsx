@@ -1,0 +1,80 @@
+import Link from "next/link";
+import { LocalTime } from "@/components/local-time";
+import { PublicationBadge } from "@/components/status";
+import type { AttentionItem } from "@/lib/dashboard/attention";
+
+/** The publications needing a person, with a checkbox per row for those who may retry them. */
+export function AttentionTable({
+  items,
+  selectable,
+  selected,
+  onSelectedChange,
+}: {
+  items: AttentionItem[];
+  selectable: boolean;
+  selected: Set<string>;
+  onSelectedChange: (selected: Set<string>) => void;
+}) {
+  const allSelected = items.length > 0 && items.every((item) => selected.has(item.reference));
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <thead className="bg-slate-50 text-xs text-slate-600">
+          <tr>
+            {selectable && (
+              <th scope="col" className="w-8 px-3 py-2">
+                <input
+                  type="checkbox"
+                  aria-label="Select every row on this page"
+                  checked={allSelected}
+                  onChange={() => onSelectedChange(allSelected ? new Set() : new Set(items.map((item) => item.reference)))}
+                />
+              </th>
+            )}
+            <th scope="col" className="px-3 py-2">Reference</th>
+            <th scope="col" className="px-3 py-2">Beneficiary</th>
+            <th scope="col" className="px-3 py-2">State</th>
+            <th scope="col" className="px-3 py-2">Reason</th>
+            <th scope="col" className="px-3 py-2">Since</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {items.map((item) => (
+            <tr key={item.reference} className={selected.has(item.reference) ? "bg-sky-50" : "hover:bg-slate-50"}>
+              {selectable && (
+                <td className="px-3 py-2">
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${item.reference}`}
+                    checked={selected.has(item.reference)}
+                    onChange={() => {
+                      const next = new Set(selected);
+                      if (next.has(item.reference)) next.delete(item.reference);
+                      else next.add(item.reference);
+                      onSelectedChange(next);
+                    }}
+                  />
+                </td>
+              )}
+              <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">
+                <Link href={`/interventions/${encodeURIComponent(item.reference)}`} className="text-sky-800 hover:underline">
+                  {item.reference}
+                </Link>
+              </td>
+              <td className="px-3 py-2">
+                {item.beneficiaryName} <span className="text-slate-500">{item.city}</span>
+              </td>
+              <td className="px-3 py-2">
+                <PublicationBadge status={item.publicationStatus} />
+              </td>
+              <td className="px-3 py-2 text-slate-800">{item.reason}</td>
+              <td className="px-3 py-2 whitespace-nowrap">
+                <LocalTime value={item.lastErrorAt ?? item.updatedAt} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+import { useState } from "react";
+import { ConfirmButton } from "@/components/confirm-button";
+import { formatLocal } from "@/components/local-time";
+import type { BulkRun } from "./bulk-retry";
+
+/** Default for "failed since": the start of the staff member's day. */
+function startOfToday(): string {
+  const now = new Date();
+  const local = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+  return `${local.getFullYear()}-${String(local.getMonth() + 1).padStart(2, "0")}-${String(local.getDate()).padStart(2, "0")}T00:00`;
+}
+
+/** Retry the selected rows, or everything that failed since a time (operators and admins). */
+export function BulkRetryBar({
+  selectedCount,
+  running,
+  onRetrySelected,
+  onRetryFailedSince,
+}: {
+  selectedCount: number;
+  running: boolean;
+  onRetrySelected: () => void;
+  onRetryFailedSince: (since: string) => void;
+}) {
+  const [since, setSince] = useState(startOfToday);
+  return (
+    <div className="flex flex-wrap items-end gap-2">
+      <ConfirmButton
+        title={`Retry ${selectedCount} publication${selectedCount === 1 ? "" : "s"}`}
+        message="Each selected publication is sent to Symphonics again now. Those whose data still has problems are refused and listed afterwards."
+        confirmLabel="Retry selected"
+        onConfirm={onRetrySelected}
+        disabled={selectedCount === 0 || running}
+      >
+        Retry selected ({selectedCount})
+      </ConfirmButton>
+      <div>
+        <label htmlFor="failed-since" className="block text-xs font-medium text-slate-600">
+          Failed since (your time)
+        </label>
+        <input id="failed-since" type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} className="input mt-1" />
+      </div>
+      <ConfirmButton
+        className="btn btn-secondary"
+        title="Retry everything that failed since then"
+        message={
+          <>
+            Every publication that failed since <strong>{since ? formatLocal(since, "minute") : "?"}</strong> is sent again now, in small parallel batches.
+          </>
+        }
+        confirmLabel="Retry them all"
+        onConfirm={() => onRetryFailedSince(since)}
+        disabled={!since || running}
+      >
+        Retry everything failed since…
+      </ConfirmButton>
+    </div>
+  );
+}
+
+/** Progress of a bulk retry, then how many were requested and which could not be. */
+export function BulkRunStatus({ run, onDismiss }: { run: BulkRun; onDismiss: () => void }) {
+  return (
+    <div role="status" aria-live="polite" className={`rounded-md border p-3 text-sm ${run.finished && run.failures.length ? "border-amber-300 bg-amber-50" : "border-sky-200 bg-sky-50"}`}>
+      {!run.finished ? (
+        <>
+          <p>{run.total ? `Requesting retries: ${run.done} of ${run.total}…` : "Finding what failed…"}</p>
+          {run.total > 0 && (
+            <progress className="mt-2 w-full" max={run.total} value={run.done}>
+              {run.done} of {run.total}
+            </progress>
+          )}
+        </>
+      ) : (
+        <>
+          <p className="font-medium">
+            {run.total === 0 && run.failures.length === 0
+              ? "Nothing failed in that period."
+              : `${run.total - run.failures.length} of ${run.total} retries requested.`}
+            {run.failures.length > 0 && ` ${run.failures.length} could not be retried:`}
+          </p>
+          {run.failures.length > 0 && (
+            <ul className="mt-1 list-disc pl-5">
+              {run.failures.slice(0, 20).map((failure) => (
+                <li key={failure.reference}>
+                  <span className="font-mono text-xs">{failure.reference}</span>: {failure.message}
+                </li>
+              ))}
+              {run.failures.length > 20 && <li>…and {run.failures.length - 20} more.</li>}
+            </ul>
+          )}
+          <button type="button" className="btn btn-secondary mt-2 py-1" onClick={onDismiss}>
+            Dismiss
+          </button>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import type { InterventionDetail } from "@/lib/dashboard/intervention-detail";
+
+/** What the data must gain before it can be sent: found locally, or reported by Symphonics. */
+export function ProblemsPanel({ detail }: { detail: InterventionDetail }) {
+  const localProblems = detail.dossier.ok ? [] : detail.dossier.problems;
+  const problems = [...localProblems, ...detail.publication.problems];
+  if (problems.length === 0) return null;
+  return (
+    <section aria-labelledby="problems-title" className="rounded-lg border border-orange-300 bg-orange-50 p-4">
+      <h2 id="problems-title" className="font-medium text-orange-950">
+        Validation problems to correct in the workforce application
+      </h2>
+      <ul className="mt-2 list-disc space-y-1 pl-5 text-sm text-orange-950">
+        {problems.map((problem, index) => (
+          <li key={`${problem.field}-${index}`}>
+            <span className="font-mono text-xs">{problem.field}</span>: {problem.message}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,107 @@
+import type { FormEvent } from "react";
+import { interventionLabels, interventionStates, publicationLabels, publicationStates } from "@/components/status";
+
+const SORTS = { updated_desc: "Most recent change first", updated_asc: "Oldest change first", reference_asc: "Reference A→Z", reference_desc: "Reference Z→A" };
+export const FILTER_KEYS = ["publication", "status", "q", "from", "to", "sort"] as const;
+
+/** Whether anything narrows the list (a sort order alone does not). */
+export const isFiltered = (params: URLSearchParams) => FILTER_KEYS.some((key) => key !== "sort" && params.get(key));
+
+/** The list's filters, read from and written to the URL. */
+export function FiltersBar({
+  params,
+  update,
+}: {
+  params: URLSearchParams;
+  /** Sets (or, given null, removes) query parameters and starts again from the first page. */
+  update: (changes: Record<string, string | null>) => void;
+}) {
+  const selected = new Set((params.get("publication") ?? "").split(",").filter(Boolean));
+  const filtered = isFiltered(params);
+  // Filtered by synchronisation state, "change" means the publication entering its state.
+  const changeLabel = selected.size > 0 ? "In this state since" : "Last change";
+
+  function togglePublication(status: string) {
+    const next = new Set(selected);
+    if (next.has(status)) next.delete(status);
+    else next.add(status);
+    update({ publication: [...next].join(",") || null });
+  }
+
+  function search(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const q = String(new FormData(event.currentTarget).get("q") ?? "").trim();
+    update({ q: q || null });
+  }
+
+  return (
+    <section aria-label="Filters" className="card space-y-3 p-4">
+      <fieldset>
+        <legend className="text-xs font-medium text-slate-600">Synchronisation state</legend>
+        <div className="mt-1 flex flex-wrap gap-2">
+          {publicationStates.map((status) => (
+            <label key={status} className={`cursor-pointer rounded-full border px-3 py-1 text-sm has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-sky-600 ${selected.has(status) ? "border-sky-700 bg-sky-700 text-white" : "border-slate-300 bg-white hover:bg-slate-50"}`}>
+              <input type="checkbox" className="sr-only" checked={selected.has(status)} onChange={() => togglePublication(status)} />
+              {publicationLabels[status].label}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div className="flex flex-wrap items-end gap-3">
+        <form onSubmit={search} className="flex items-end gap-2" role="search">
+          <div>
+            <label htmlFor="q" className="block text-xs font-medium text-slate-600">
+              Search reference, beneficiary or city
+            </label>
+            <input id="q" name="q" type="search" minLength={3} defaultValue={params.get("q") ?? ""} key={params.get("q")} placeholder="At least 3 characters" className="input mt-1 w-64" />
+          </div>
+          <button type="submit" className="btn btn-secondary">
+            Search
+          </button>
+        </form>
+        <div>
+          <label htmlFor="status" className="block text-xs font-medium text-slate-600">
+            Intervention status
+          </label>
+          <select id="status" value={params.get("status") ?? ""} onChange={(e) => update({ status: e.target.value || null })} className="input mt-1">
+            <option value="">Any</option>
+            {interventionStates.map((status) => (
+              <option key={status} value={status}>
+                {interventionLabels[status]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="from" className="block text-xs font-medium text-slate-600">
+            {changeLabel} — from
+          </label>
+          <input id="from" type="date" value={params.get("from") ?? ""} max={params.get("to") ?? undefined} onChange={(e) => update({ from: e.target.value || null })} className="input mt-1" />
+        </div>
+        <div>
+          <label htmlFor="to" className="block text-xs font-medium text-slate-600">
+            to
+          </label>
+          <input id="to" type="date" value={params.get("to") ?? ""} min={params.get("from") ?? undefined} onChange={(e) => update({ to: e.target.value || null })} className="input mt-1" />
+        </div>
+        <div>
+          <label htmlFor="sort" className="block text-xs font-medium text-slate-600">
+            Sort by
+          </label>
+          <select id="sort" value={params.get("sort") ?? "updated_desc"} onChange={(e) => update({ sort: e.target.value === "updated_desc" ? null : e.target.value })} className="input mt-1">
+            {Object.entries(SORTS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        {filtered && (
+          <button type="button" className="btn btn-secondary" onClick={() => update(Object.fromEntries(FILTER_KEYS.map((key) => [key, null])))}>
+            Clear filters
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
