@@ -2,7 +2,7 @@ import { and, eq, gte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, publications } from "@/db/schema";
-import { problems, zodProblems } from "@/lib/http/problem";
+import { validationFailed, zodProblems } from "@/lib/errors";
 import { decodeCursor, encodeCursor } from "../cursor";
 
 /**
@@ -27,7 +27,7 @@ export type AttentionQuery = z.infer<typeof attentionQuerySchema>;
 export function parseAttentionQuery(params: URLSearchParams): AttentionQuery {
   const raw = Object.fromEntries([...params.keys()].map((key) => [key, params.get(key) || undefined]));
   const parsed = attentionQuerySchema.safeParse(raw);
-  if (!parsed.success) throw problems.invalid(zodProblems(parsed.error));
+  if (!parsed.success) throw validationFailed(zodProblems(parsed.error));
   return parsed.data;
 }
 

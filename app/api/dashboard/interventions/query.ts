@@ -2,7 +2,7 @@ import { and, eq, gte, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, interventionStatus, publicationStatus, publications } from "@/db/schema";
-import { problems, zodProblems } from "@/lib/http/problem";
+import { validationFailed, zodProblems } from "@/lib/errors";
 import { decodeCursor, encodeCursor } from "../cursor";
 
 export const LIST_SORTS = ["updated_desc", "updated_asc", "reference_asc", "reference_desc"] as const;
@@ -48,7 +48,7 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   const raw = Object.fromEntries([...params.keys()].map((key) => [key, params.get(key) || undefined]));
   const parsed = listQuerySchema.safeParse(raw);
   // Named by the query parameter alone: `publication`, not `publication[1]`, is what the caller wrote.
-  if (!parsed.success) throw problems.invalid(zodProblems(parsed.error).map((p) => ({ ...p, field: p.field.replace(/\[\d+\]$/, "") })));
+  if (!parsed.success) throw validationFailed(zodProblems(parsed.error).map((p) => ({ ...p, field: p.field.replace(/\[\d+\]$/, "") })));
   return parsed.data;
 }
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { alerts, circuitBreakers, publicationStatus, type PublicationStatus } from "@/db/schema";
 import { PUBLICATION_QUEUE } from "@/jobs/queues";
-import { problems, zodProblems } from "@/lib/http/problem";
+import { validationFailed, zodProblems } from "@/lib/errors";
 
 /** Attempt outcomes that are not failures: the dossier was created, or Symphonics already had it. */
 const SUCCESSFUL_OUTCOMES = ["success", "exists"];
@@ -30,7 +30,7 @@ export const overviewQuerySchema = z.object({
 
 export function parseOverviewQuery(params: URLSearchParams) {
   const parsed = overviewQuerySchema.safeParse({ range: params.get("range") || undefined, tz: params.get("tz") || undefined });
-  if (!parsed.success) throw problems.invalid(zodProblems(parsed.error));
+  if (!parsed.success) throw validationFailed(zodProblems(parsed.error));
   return parsed.data;
 }
 
