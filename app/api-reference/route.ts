@@ -13,6 +13,8 @@ const reference = ApiReference({
   withDefaultFonts: false,
   telemetry: false,
   agent: { disabled: true },
+  // Its toolbar offers Scalar's hosted services (deploy, SDK generation), not this API.
+  showDeveloperTools: "never",
 });
 
 export const GET = route({ access: "viewer" }, async () => reference());

@@ -10,7 +10,7 @@ import { internalErrorResponse, problemResponse } from "./problem";
 import { readJsonBody } from "./request";
 
 /** Who may call: at least this staff role (API token or session), or anyone (the route then has its own protection). */
-export type Access = StaffRole | "public";
+type Access = StaffRole | "public";
 
 type ParameterSchema = z.ZodType<unknown, Record<string, unknown>>;
 
