@@ -60,8 +60,7 @@ export const publicationViewSchema = z
   })
   .meta({ id: "Publication" });
 
-export const publishAcceptedSchema = z.object({ reference: z.string(), publication: publicationViewSchema })
-  .meta({ id: "PublishAccepted" });
+export const publishAcceptedSchema = z.object({ reference: z.string(), publication: publicationViewSchema }).meta({ id: "PublishAccepted" });
 
 export const syncStatusSchema = z
   .object({
@@ -108,8 +107,7 @@ export const readinessSchema = z
   })
   .meta({ id: "Readiness" });
 
-export const livenessSchema = z.object({ status: z.literal("alive") })
-  .meta({ id: "Liveness" });
+export const livenessSchema = z.object({ status: z.literal("alive") }).meta({ id: "Liveness" });
 
 export const beneficiaryExportSchema = z
   .object({
