@@ -3,7 +3,7 @@ import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/db/testing";
 import { users } from "@/db/schema";
-import { Problem } from "@/lib/http/problem";
+import { AppError, ERRORS } from "@/lib/errors";
 import { createApiToken } from "./api-tokens";
 import { authenticate, requireRole } from "./authenticate";
 import { SESSION_MAX_AGE_SECONDS } from "./session";
@@ -27,8 +27,8 @@ async function failure(promise: Promise<unknown>): Promise<{ status: number; cod
     () => null,
     (e: unknown) => e,
   );
-  if (!(error instanceof Problem)) throw new Error(`expected a Problem, got ${String(error)}`);
-  return { status: error.init.status, code: error.init.code };
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return { status: ERRORS[error.code].status, code: error.code };
 }
 
 beforeAll(async () => {

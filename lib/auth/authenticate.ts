@@ -1,6 +1,6 @@
 import type { StaffRole } from "@/db/schema";
 import { getDb } from "@/db/client";
-import { Problem, problems } from "@/lib/http/problem";
+import { AppError } from "@/lib/errors";
 import { principalForApiToken } from "./api-tokens";
 import { hasRole, type Principal } from "./roles";
 import { principalForSessionToken } from "./session";
@@ -9,12 +9,7 @@ import { parseCookieHeader, sessionTokenFromCookies } from "./session-token";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export const crossSiteRequest = () =>
-  new Problem({
-    status: 403,
-    title: "Cross-site request refused",
-    code: "cross_site_request",
-    detail: "A state-changing request authenticated by the session cookie must come from this application's own pages.",
-  });
+  new AppError("cross_site_request", "A state-changing request authenticated by the session cookie must come from this application's own pages.");
 
 /**
  * Browsers attach the session cookie to requests any site triggers, so a cookie-authenticated
@@ -56,7 +51,7 @@ export async function authenticate(request: Request): Promise<Principal | null> 
 /** Authenticates and checks the role, or throws the 401/403 problem. */
 export async function requireRole(request: Request, role: StaffRole): Promise<Principal> {
   const principal = await authenticate(request);
-  if (!principal) throw problems.unauthenticated();
-  if (!hasRole(principal, role)) throw problems.forbidden(`This action needs the ${role} role; you have ${principal.role}.`);
+  if (!principal) throw new AppError("unauthenticated", "Authentication is required: send `Authorization: Bearer <api token>` or log in.");
+  if (!hasRole(principal, role)) throw new AppError("forbidden", `This action needs the ${role} role; you have ${principal.role}.`);
   return principal;
 }

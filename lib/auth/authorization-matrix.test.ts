@@ -32,6 +32,8 @@ const guarded: Record<string, Guarded> = {
   "/api/admin/users/[id]": { PATCH: "admin" },
   "/api/admin/tokens": { GET: "admin", POST: "admin" },
   "/api/admin/tokens/[id]": { DELETE: "admin" },
+  "/api-reference": { GET: "viewer" },
+  "/api-reference/scalar.js": { GET: "viewer" },
   "/api/privacy/beneficiaries/[reference]/export": { GET: "admin" },
   "/api/privacy/beneficiaries/[reference]/erase": { POST: "admin" },
 };

@@ -3,7 +3,6 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, publications } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
-import { problems, zodProblems } from "@/lib/http/problem";
 import { decodeCursor, encodeCursor } from "./cursor";
 
 /**
@@ -25,12 +24,6 @@ export const attentionQuerySchema = z.object({
 
 export type AttentionQuery = z.infer<typeof attentionQuerySchema>;
 
-export function parseAttentionQuery(params: URLSearchParams): AttentionQuery {
-  const raw = Object.fromEntries([...params.keys()].map((key) => [key, params.get(key) || undefined]));
-  const parsed = attentionQuerySchema.safeParse(raw);
-  if (!parsed.success) throw problems.invalid(zodProblems(parsed.error));
-  return parsed.data;
-}
 
 const stuckSince = (state: keyof typeof STUCK_AFTER_MINUTES, column: SQL | typeof publications.updatedAt) =>
   and(eq(publications.status, state), sql`${column} < now() - make_interval(mins => ${STUCK_AFTER_MINUTES[state]})`)!;

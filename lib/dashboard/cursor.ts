@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { problems } from "@/lib/http/problem";
+import { validationFailed } from "@/lib/errors";
 
 /**
  * Keyset cursor of the dashboard's lists: the sort key of the last row shown and its id. The
@@ -15,7 +15,7 @@ export function decodeCursor(cursor: string): [string, string] {
   } catch {
     // Falls through to the 422 below.
   }
-  throw problems.invalid([{ field: "cursor", message: "is not a cursor this list produced; start again from the first page" }]);
+  throw validationFailed([{ field: "cursor", message: "is not a cursor this list produced; start again from the first page" }]);
 }
 
 export const encodeCursor = (key: string, id: string) => Buffer.from(JSON.stringify([key, id])).toString("base64url");

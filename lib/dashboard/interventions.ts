@@ -3,7 +3,6 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, interventionStatus, publicationStatus, publications } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
-import { problems, zodProblems } from "@/lib/http/problem";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { timeZoneSchema } from "./time-zone";
 
@@ -37,13 +36,6 @@ export const listQuerySchema = z
 
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
-export function parseListQuery(params: URLSearchParams): ListQuery {
-  const raw = Object.fromEntries([...params.keys()].map((key) => [key, params.get(key) || undefined]));
-  const parsed = listQuerySchema.safeParse(raw);
-  // Named by the query parameter alone: `publication`, not `publication[1]`, is what the caller wrote.
-  if (!parsed.success) throw problems.invalid(zodProblems(parsed.error).map((p) => ({ ...p, field: p.field.replace(/\[\d+\]$/, "") })));
-  return parsed.data;
-}
 
 /**
  * One page of interventions, filtered, searched and sorted in the database.

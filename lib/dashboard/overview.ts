@@ -3,7 +3,6 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { alerts, circuitBreakers } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
-import { problems, zodProblems } from "@/lib/http/problem";
 import { readOperationalState } from "@/lib/observability/operational-state";
 import { timeZoneSchema } from "./time-zone";
 
@@ -18,11 +17,6 @@ export const overviewQuerySchema = z.object({
   tz: timeZoneSchema,
 });
 
-export function parseOverviewQuery(params: URLSearchParams) {
-  const parsed = overviewQuerySchema.safeParse({ range: params.get("range") || undefined, tz: params.get("tz") || undefined });
-  if (!parsed.success) throw problems.invalid(zodProblems(parsed.error));
-  return parsed.data;
-}
 
 /**
  * Everything the overview shows: counts per state, integration health, the chart and open alerts.

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { InterventionAggregate } from "@/lib/interventions/repository";
-import type { FieldProblem } from "@/lib/http/problem";
+import type { FieldProblem } from "@/lib/errors";
 import { isSafeStoragePath } from "@/lib/storage/paths";
 import {
   addPhotosPayloadSchema,

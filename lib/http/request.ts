@@ -1,7 +1,10 @@
-import { problems } from "./problem";
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
 
 /** Intake bodies are small JSON documents; 5,000 photo paths fit well under this. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+const payloadTooLarge = (limitBytes: number) => new AppError("payload_too_large", `The request body is larger than ${limitBytes} bytes.`);
 
 /**
  * Reads a JSON body, refusing it before buffering more than `limitBytes` (a lying or absent
@@ -9,13 +12,13 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
  */
 export async function readJsonBody(request: Request, limitBytes = DEFAULT_BODY_LIMIT): Promise<unknown> {
   const contentType = request.headers.get("content-type") ?? "";
-  if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) throw problems.unsupportedMediaType();
-  if (!request.body) throw problems.malformed("The request has no body; send a JSON object.");
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) throw new AppError("unsupported_media_type", "Send the body as application/json.");
+  if (!request.body) throw new AppError("malformed_request", "The request has no body; send a JSON object.");
   const text = await readRawBody(request, limitBytes);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw problems.malformed(`The body is not valid JSON: ${(error as Error).message}`);
+    throw new AppError("malformed_request", `The body is not valid JSON: ${(error as Error).message}`);
   }
 }
 
@@ -25,7 +28,7 @@ export async function readJsonBody(request: Request, limitBytes = DEFAULT_BODY_L
  */
 export async function readRawBody(request: Request, limitBytes: number): Promise<string> {
   const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limitBytes) throw problems.tooLarge(limitBytes);
+  if (Number.isFinite(declared) && declared > limitBytes) throw payloadTooLarge(limitBytes);
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -36,7 +39,7 @@ export async function readRawBody(request: Request, limitBytes: number): Promise
     size += value.byteLength;
     if (size > limitBytes) {
       await reader.cancel();
-      throw problems.tooLarge(limitBytes);
+      throw payloadTooLarge(limitBytes);
     }
     chunks.push(value);
   }
@@ -44,10 +47,8 @@ export async function readRawBody(request: Request, limitBytes: number): Promise
 }
 
 /** `If-Match: "3"` (or W/"3", or 3) → 3; absent → undefined. */
-export function expectedVersion(request: Request): number | undefined {
-  const header = request.headers.get("if-match");
-  if (header === null) return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match) throw problems.malformed('If-Match must be the version the intervention was read at, e.g. "3".');
-  return Number(match[1]);
-}
+export const ifMatchHeader = z
+  .string()
+  .regex(/^\s*(?:W\/)?"?\d{1,9}"?\s*$/, 'If-Match must be the version the intervention was read at, e.g. "3".')
+  .transform((header) => Number(/\d+/.exec(header)![0]))
+  .optional();

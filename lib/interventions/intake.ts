@@ -11,7 +11,7 @@ import {
 } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/roles";
-import { Problem, problems } from "@/lib/http/problem";
+import { AppError, validationFailed } from "@/lib/errors";
 import { onInterventionChanged } from "@/lib/publication/trigger";
 import type { InterventionInput, InterventionPatch } from "./intake-schema";
 import { searchTextOf } from "./repository";
@@ -19,14 +19,14 @@ import { checkInitialStatus, checkTransition, statusAfterReplace } from "./statu
 
 const date = (value: string | null | undefined) => (value ? new Date(value) : null);
 
-function versionConflict(current: number): Problem {
-  return problems.conflict("version_conflict", `The intervention has changed since you read it: it is now at version ${current}.`, {
-    currentVersion: current,
+function versionConflict(current: number): AppError {
+  return new AppError("version_conflict", `The intervention has changed since you read it: it is now at version ${current}.`, {
+    extra: { currentVersion: current },
   });
 }
 
-function forbiddenTransition(reason: string): Problem {
-  return problems.conflict("forbidden_transition", reason);
+function forbiddenTransition(reason: string): AppError {
+  return new AppError("forbidden_transition", reason);
 }
 
 /** Every write takes the intervention's row lock first, so concurrent writes serialise. */
@@ -97,7 +97,7 @@ export async function putIntervention(
     };
 
     if (!current) {
-      if (options.expectedVersion !== undefined) throw problems.notFound(`No intervention has the reference ${reference}.`);
+      if (options.expectedVersion !== undefined) throw new AppError("not_found", `No intervention has the reference ${reference}.`);
       const transition = checkInitialStatus(input.status);
       if (!transition.ok) throw forbiddenTransition(transition.reason);
       const [{ id: beneficiaryId }] = (await tx.insert(beneficiaries).values(beneficiary).returning({ id: beneficiaries.id })) as [
@@ -115,7 +115,7 @@ export async function putIntervention(
         // A concurrent create of the same reference loses here and retries as a replace.
         .onConflictDoNothing({ target: interventions.reference })
         .returning({ id: interventions.id });
-      if (!created) throw problems.conflict("concurrent_create", `The intervention ${reference} was created concurrently; send it again.`);
+      if (!created) throw new AppError("concurrent_create", `The intervention ${reference} was created concurrently; send it again.`);
       await tx.insert(publications).values({ interventionId: created.id });
       await replaceChildren(tx, created.id, input);
       await recordAudit(tx, actor, "intervention.created", created.id, { status: input.status });
@@ -155,7 +155,7 @@ export async function patchIntervention(
 ): Promise<void> {
   await db.transaction(async (tx) => {
     const current = await lockByReference(tx, reference);
-    if (!current) throw problems.notFound(`No intervention has the reference ${reference}.`);
+    if (!current) throw new AppError("not_found", `No intervention has the reference ${reference}.`);
     if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) throw versionConflict(current.version);
     if (current.status === "cancelled") throw forbiddenTransition("The intervention is cancelled; cancelled is final.");
 
@@ -175,7 +175,7 @@ export async function patchIntervention(
           ? []
           : [{ field: `documents[${index}].file_path`, message: `The intervention has no document ${d.file_path}.` }],
       );
-      if (unknown.length) throw problems.invalid(unknown);
+      if (unknown.length) throw validationFailed(unknown);
       for (const document of patch.documents) {
         await tx
           .update(interventionDocuments)

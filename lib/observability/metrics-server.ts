@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Problem } from "@/lib/http/problem";
+import { AppError } from "@/lib/errors";
+import { problemResponse } from "@/lib/http/problem";
 import { logger } from "./logger";
 import { checkMetricsAccess } from "./metrics-access";
 import { metrics } from "./metrics";
@@ -22,7 +23,7 @@ export async function startMetricsServer(options: { port: number; host?: string;
         const body = await registry.metrics();
         res.writeHead(200, { "content-type": registry.contentType }).end(body);
       } catch (error) {
-        const response = error instanceof Problem ? error.toResponse("/metrics") : null;
+        const response = error instanceof AppError ? problemResponse(error, "/metrics") : null;
         if (!response) logger().error({ err: error }, "metrics scrape failed");
         res.writeHead(response?.status ?? 500, Object.fromEntries(response?.headers ?? [])).end(response ? await response.text() : "");
       }

@@ -1,29 +1,14 @@
 import { z } from "zod";
 import { attemptTrigger, documentType, dossierStatus, interventionStatus, publicationStatus } from "@/db/schema";
-import { webhookBodySchema } from "@/lib/publication/webhooks";
+import { fieldProblemSchema } from "@/lib/http/problem";
 
 /**
- * The shapes of the product's answers, for the API reference. Requests are documented from the
- * very schemas the handlers parse with (intake, webhook); answers have their zod schema here,
+ * The shapes of the product's answers, named as components of the API reference. Requests are
+ * documented from the very schemas `route()` parses with; answers have their zod schema here,
  * derived from the database enums, and the OpenAPI tests check every answer against them.
  */
 const dateTime = z.iso.datetime({ offset: true });
 const nullableDateTime = dateTime.nullable();
-
-export const fieldProblemSchema = z.object({ field: z.string(), message: z.string() });
-
-export const problemSchema = z
-  .object({
-    type: z.string().describe("A URI reference naming the problem type, e.g. /problems/validation-failed"),
-    title: z.string(),
-    status: z.number().int().min(400).max(599),
-    code: z.string().describe("Stable, for programs: validation_failed, not_found, version_conflict, …"),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    errors: z.array(fieldProblemSchema).optional().describe("One entry per invalid field, named as the caller named it"),
-  })
-  .catchall(z.unknown())
-  .meta({ description: "RFC 9457 problem details (application/problem+json)" });
 
 export const interventionViewSchema = z
   .object({
@@ -56,7 +41,7 @@ export const interventionViewSchema = z
       published_at: nullableDateTime,
     }),
   })
-  ;
+  .meta({ id: "Intervention" });
 
 export const publicationViewSchema = z
   .object({
@@ -73,9 +58,9 @@ export const publicationViewSchema = z
     published_at: nullableDateTime,
     photos_sent: z.number().int(),
   })
-  ;
+  .meta({ id: "Publication" });
 
-export const publishAcceptedSchema = z.object({ reference: z.string(), publication: publicationViewSchema });
+export const publishAcceptedSchema = z.object({ reference: z.string(), publication: publicationViewSchema }).meta({ id: "PublishAccepted" });
 
 export const syncStatusSchema = z
   .object({
@@ -108,13 +93,11 @@ export const syncStatusSchema = z
       }),
     ),
   })
-  ;
-
-export const webhookEventSchema = webhookBodySchema;
+  .meta({ id: "SyncStatus" });
 
 export const webhookAckSchema = z
   .object({ received: z.literal(true), outcome: z.enum(["applied", "stale", "unknown_type", "unknown_dossier", "duplicate"]) })
-  ;
+  .meta({ id: "WebhookAck" });
 
 const checkSchema = z.object({ ok: z.boolean(), detail: z.string() });
 export const readinessSchema = z
@@ -122,9 +105,9 @@ export const readinessSchema = z
     status: z.enum(["ready", "degraded", "not_ready"]),
     checks: z.object({ database: checkSchema, migrations: checkSchema, worker: checkSchema, circuit: checkSchema }),
   })
-  ;
+  .meta({ id: "Readiness" });
 
-export const livenessSchema = z.object({ status: z.literal("alive") });
+export const livenessSchema = z.object({ status: z.literal("alive") }).meta({ id: "Liveness" });
 
 export const beneficiaryExportSchema = z
   .object({
@@ -160,8 +143,8 @@ export const beneficiaryExportSchema = z
       }),
     ),
   })
-  ;
+  .meta({ id: "BeneficiaryExport" });
 
 export const erasureResultSchema = z
   .object({ erased_at: dateTime, interventions: z.array(z.string()), files_deleted: z.number().int().min(0) })
-  ;
+  .meta({ id: "ErasureResult" });

@@ -14,7 +14,7 @@ import {
 } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/roles";
-import { problems } from "@/lib/http/problem";
+import { AppError } from "@/lib/errors";
 import { searchTextOf } from "@/lib/interventions/repository";
 
 /** What replaces an erased value in a NOT NULL column. */
@@ -29,7 +29,7 @@ async function beneficiaryOf(db: Executor, reference: string) {
     .from(interventions)
     .innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId))
     .where(eq(interventions.reference, reference));
-  if (!row) throw problems.notFound(`No intervention has the reference ${reference}.`);
+  if (!row) throw new AppError("not_found", `No intervention has the reference ${reference}.`);
   return row.beneficiary;
 }
 
@@ -118,10 +118,10 @@ export async function eraseBeneficiaryData(db: Database, reference: string, acto
       .for("update");
     const busy = owned.filter((row) => underway.includes(row.publicationStatus));
     if (busy.length) {
-      throw problems.conflict(
+      throw new AppError(
         "publication_underway",
         `The publication of ${busy.map((row) => row.reference).join(", ")} is underway; erase once it is published, needs review or has failed.`,
-        { references: busy.map((row) => row.reference) },
+        { extra: { references: busy.map((row) => row.reference) } },
       );
     }
     const ids = owned.map((row) => row.id);

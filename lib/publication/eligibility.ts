@@ -1,5 +1,5 @@
 import type { InterventionStatus, PublicationStatus } from "@/db/schema";
-import type { FieldProblem } from "@/lib/http/problem";
+import type { FieldProblem } from "@/lib/errors";
 
 export interface EligibilityInput {
   status: InterventionStatus;

@@ -4,7 +4,7 @@ import { interventions, publications } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/roles";
 import { mapInterventionToDossier, type MappingDeps } from "@/lib/dossier/mapping";
-import { problems, type Problem } from "@/lib/http/problem";
+import { AppError, validationFailed, type ErrorCode } from "@/lib/errors";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
 import { publicationView, type PublicationView } from "@/lib/dashboard/publication";
 import { eligibilityOf } from "./trigger";
@@ -15,8 +15,8 @@ export interface ManualPublicationDeps extends Pick<MappingDeps, "fileExists"> {
   enqueue(tx: Parameters<Parameters<Database["transaction"]>[0]>[0], interventionId: string, actor: Principal): Promise<void>;
 }
 
-function conflict(code: string, detail: string, publication: PublicationView): Problem {
-  return problems.conflict(code, detail, { publication });
+function conflict(code: Extract<ErrorCode, "already_published" | "publication_in_progress">, detail: string, publication: PublicationView): AppError {
+  return new AppError(code, detail, { extra: { publication } });
 }
 
 /**
@@ -27,10 +27,10 @@ function conflict(code: string, detail: string, publication: PublicationView): P
 export async function requestPublication(db: Database, reference: string, actor: Principal, deps: ManualPublicationDeps): Promise<PublicationView> {
   return db.transaction(async (tx) => {
     const [intervention] = await tx.select({ id: interventions.id }).from(interventions).where(eq(interventions.reference, reference));
-    if (!intervention) throw problems.notFound(`No intervention has the reference ${reference}.`);
+    if (!intervention) throw new AppError("not_found", `No intervention has the reference ${reference}.`);
     const { eligibility } = await eligibilityOf(tx, intervention.id);
     const [publication] = await tx.select().from(publications).where(eq(publications.interventionId, intervention.id));
-    if (!publication) throw problems.notFound(`No intervention has the reference ${reference}.`);
+    if (!publication) throw new AppError("not_found", `No intervention has the reference ${reference}.`);
 
     if (publication.status === "published") {
       throw conflict("already_published", `${reference} is already published to Symphonics (dossier ${publication.dossierId}).`, publicationView(publication));
@@ -39,12 +39,12 @@ export async function requestPublication(db: Database, reference: string, actor:
       const when = publication.nextAttemptAt ? `; next attempt at ${publication.nextAttemptAt.toISOString()}` : "";
       throw conflict("publication_in_progress", `The publication of ${reference} is already under way (${publication.status}${when}).`, publicationView(publication));
     }
-    if (!eligibility.eligible) throw problems.invalid(eligibility.problems, `${reference} cannot be published yet.`);
+    if (!eligibility.eligible) throw validationFailed(eligibility.problems, `${reference} cannot be published yet.`);
 
     const aggregate = await loadInterventionAggregate(tx, { id: intervention.id });
     const now = new Date();
     const mapped = aggregate && (await mapInterventionToDossier(aggregate, { signUrl: (path) => deps.signUrl(path, now), fileExists: deps.fileExists }));
-    if (mapped && !mapped.ok) throw problems.invalid(mapped.problems, `${reference} has data Symphonics would refuse; correct it first.`);
+    if (mapped && !mapped.ok) throw validationFailed(mapped.problems, `${reference} has data Symphonics would refuse; correct it first.`);
 
     // A person's request starts a fresh retry budget.
     const [queued] = await tx

@@ -6,7 +6,7 @@ import { recordAudit } from "@/lib/audit";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { mapInterventionToDossier } from "@/lib/dossier/mapping";
 import { MAX_PHOTOS_PER_CALL } from "@/lib/dossier/payload-schema";
-import type { FieldProblem } from "@/lib/http/problem";
+import type { FieldProblem } from "@/lib/errors";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
 import { currentCorrelationId } from "@/lib/observability/correlation";
 import { observeRateLimitTurn, observeSymphonicsExchanges } from "@/lib/observability/pipeline-observations";

@@ -1,48 +1,24 @@
 import { getDb } from "@/db/client";
-import { requireRole } from "@/lib/auth/authenticate";
-import { interventionInputSchema, interventionPatchSchema, referenceSchema } from "@/lib/interventions/intake-schema";
-import { patchIntervention, putIntervention } from "@/lib/interventions/intake";
 import { getInterventionView } from "@/lib/dashboard/intake-view";
-import { problems, zodProblems } from "@/lib/http/problem";
-import { expectedVersion, readJsonBody } from "@/lib/http/request";
+import { AppError } from "@/lib/errors";
+import { patchIntervention, putIntervention } from "@/lib/interventions/intake";
 import { route } from "@/lib/http/route";
-
-type Context = { params: Promise<{ reference: string }> };
-
-async function referenceOf(context: Context): Promise<string> {
-  const { reference } = await context.params;
-  const parsed = referenceSchema.safeParse(reference);
-  if (!parsed.success) throw problems.invalid([{ field: "reference", message: parsed.error.issues[0]!.message }]);
-  return parsed.data;
-}
+import { operations } from "@/lib/openapi/operations";
 
 async function respondWithView(reference: string, status: number): Promise<Response> {
   const view = await getInterventionView(getDb(), reference);
-  if (!view) throw problems.notFound(`No intervention has the reference ${reference}.`);
+  if (!view) throw new AppError("not_found", `No intervention has the reference ${reference}.`);
   return Response.json(view, { status, headers: { etag: `"${view.version}"` } });
 }
 
-export const GET = route(async (request: Request, context: Context) => {
-  await requireRole(request, "viewer");
-  return respondWithView(await referenceOf(context), 200);
+export const GET = route(operations.getIntervention, async ({ params }) => respondWithView(params.reference, 200));
+
+export const PUT = route(operations.putIntervention, async ({ principal, params, headers, body }) => {
+  const { created } = await putIntervention(getDb(), params.reference, body, principal, { expectedVersion: headers["If-Match"] });
+  return respondWithView(params.reference, created ? 201 : 200);
 });
 
-export const PUT = route(async (request: Request, context: Context) => {
-  const actor = await requireRole(request, "operator");
-  const reference = await referenceOf(context);
-  const version = expectedVersion(request);
-  const parsed = interventionInputSchema.safeParse(await readJsonBody(request));
-  if (!parsed.success) throw problems.invalid(zodProblems(parsed.error));
-  const { created } = await putIntervention(getDb(), reference, parsed.data, actor, { expectedVersion: version });
-  return respondWithView(reference, created ? 201 : 200);
-});
-
-export const PATCH = route(async (request: Request, context: Context) => {
-  const actor = await requireRole(request, "operator");
-  const reference = await referenceOf(context);
-  const version = expectedVersion(request);
-  const parsed = interventionPatchSchema.safeParse(await readJsonBody(request));
-  if (!parsed.success) throw problems.invalid(zodProblems(parsed.error));
-  await patchIntervention(getDb(), reference, parsed.data, actor, { expectedVersion: version });
-  return respondWithView(reference, 200);
+export const PATCH = route(operations.patchIntervention, async ({ principal, params, headers, body }) => {
+  await patchIntervention(getDb(), params.reference, body, principal, { expectedVersion: headers["If-Match"] });
+  return respondWithView(params.reference, 200);
 });

@@ -1,18 +1,18 @@
 import { getDb } from "@/db/client";
 import { config } from "@/lib/config";
-import { Problem, problems, zodProblems } from "@/lib/http/problem";
+import { AppError } from "@/lib/errors";
 import { readRawBody } from "@/lib/http/request";
-import { route } from "@/lib/http/route";
+import { route, validBody } from "@/lib/http/route";
 import { recordWebhookSignatureFailure } from "@/lib/notifications/webhook-signature-failures";
 import { observeWebhook } from "@/lib/observability/pipeline-observations";
-import { receiveWebhook, verifyWebhook, webhookBodySchema, webhookSecrets } from "@/lib/publication/webhooks";
+import { operations } from "@/lib/openapi/operations";
+import { receiveWebhook, verifyWebhook, webhookSecrets } from "@/lib/publication/webhooks";
 
-/** Symphonics' events are a few hundred bytes; anything far larger is not one. */
-const BODY_LIMIT = 64 * 1024;
+const { signed } = operations.receiveSymphonicsWebhook;
 
 /** POST /api/webhooks/symphonics — dossier status changes, signed per Standard Webhooks. */
-export const POST = route(async (request: Request) => {
-  const rawBody = await readRawBody(request, BODY_LIMIT);
+export const POST = route(operations.receiveSymphonicsWebhook, async ({ request }) => {
+  const rawBody = await readRawBody(request, signed.limitBytes);
   const headers = {
     id: request.headers.get("webhook-id"),
     timestamp: request.headers.get("webhook-timestamp"),
@@ -21,18 +21,17 @@ export const POST = route(async (request: Request) => {
   const verification = verifyWebhook(rawBody, headers, webhookSecrets(config().SYMPHONICS_WEBHOOK_SECRET));
   if (!verification.ok) {
     await recordWebhookSignatureFailure(getDb(), verification.reason);
-    throw new Problem({ status: 401, title: "Invalid webhook signature", code: "invalid_signature", detail: verification.reason });
+    throw new AppError("invalid_signature", verification.reason);
   }
 
   let payload: unknown;
   try {
     payload = JSON.parse(rawBody);
   } catch {
-    throw problems.malformed("The webhook body is not JSON.");
+    throw new AppError("malformed_request", "The webhook body is not JSON.");
   }
-  const parsed = webhookBodySchema.safeParse(payload);
-  if (!parsed.success) throw problems.invalid(zodProblems(parsed.error));
-  const outcome = await receiveWebhook(getDb(), headers.id!, parsed.data, payload);
-  await observeWebhook(getDb(), { type: parsed.data.type, outcome, dossierId: parsed.data.data?.dossierId, externalReference: parsed.data.data?.externalReference });
+  const event = validBody(signed.body, payload);
+  const outcome = await receiveWebhook(getDb(), headers.id!, event, payload);
+  await observeWebhook(getDb(), { type: event.type, outcome, dossierId: event.data?.dossierId, externalReference: event.data?.externalReference });
   return Response.json({ received: true, outcome }, { status: 200 });
 });

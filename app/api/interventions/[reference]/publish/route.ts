@@ -1,26 +1,19 @@
 import { getDb } from "@/db/client";
 import { enqueuePublication } from "@/jobs/queues";
-import { requireRole } from "@/lib/auth/authenticate";
 import { config } from "@/lib/config";
-import { problems } from "@/lib/http/problem";
 import { route } from "@/lib/http/route";
-import { referenceSchema } from "@/lib/interventions/intake-schema";
+import { operations } from "@/lib/openapi/operations";
 import { requestPublication } from "@/lib/publication/manual";
 import { fileStorage } from "@/lib/storage/files";
 
-type Context = { params: Promise<{ reference: string }> };
-
 /** POST /api/interventions/{reference}/publish — publish now (operator or admin). */
-export const POST = route(async (request: Request, context: Context) => {
-  const actor = await requireRole(request, "operator");
-  const parsed = referenceSchema.safeParse((await context.params).reference);
-  if (!parsed.success) throw problems.invalid([{ field: "reference", message: parsed.error.issues[0]!.message }]);
-  const publication = await requestPublication(getDb(), parsed.data, actor, {
+export const POST = route(operations.publishIntervention, async ({ principal, params: { reference } }) => {
+  const publication = await requestPublication(getDb(), reference, principal, {
     signUrl: (path, anchor) => fileStorage.signedUrl(path, anchor),
     fileExists: (path) => fileStorage.exists(path),
     enqueue: async (tx, interventionId, who) => {
       await enqueuePublication(tx, config().DATABASE_URL, { interventionId, trigger: "manual", triggeredBy: who.label });
     },
   });
-  return Response.json({ reference: parsed.data, publication }, { status: 202 });
+  return Response.json({ reference, publication }, { status: 202 });
 });

@@ -1,18 +1,12 @@
 import { getDb } from "@/db/client";
-import { requireRole } from "@/lib/auth/authenticate";
-import { problems } from "@/lib/http/problem";
+import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http/route";
-import { referenceSchema } from "@/lib/interventions/intake-schema";
 import { syncStatusOf } from "@/lib/dashboard/publication";
-
-type Context = { params: Promise<{ reference: string }> };
+import { operations } from "@/lib/openapi/operations";
 
 /** GET /api/interventions/{reference}/sync-status — where its publication stands (any role). */
-export const GET = route(async (request: Request, context: Context) => {
-  await requireRole(request, "viewer");
-  const parsed = referenceSchema.safeParse((await context.params).reference);
-  if (!parsed.success) throw problems.invalid([{ field: "reference", message: parsed.error.issues[0]!.message }]);
-  const status = await syncStatusOf(getDb(), parsed.data);
-  if (!status) throw problems.notFound(`No intervention has the reference ${parsed.data}.`);
+export const GET = route(operations.getSyncStatus, async ({ params: { reference } }) => {
+  const status = await syncStatusOf(getDb(), reference);
+  if (!status) throw new AppError("not_found", `No intervention has the reference ${reference}.`);
   return Response.json(status);
 });
