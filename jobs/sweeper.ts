@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
+import { underwaySql } from "@/lib/publication/status";
 import { PUBLICATION_QUEUE, enqueuePublication } from "./queues";
 
 /** Publications untouched this long while underway must have a job; if not, they get one. */
@@ -15,7 +16,7 @@ export async function requeueOrphans(db: Database, databaseUrl: string): Promise
   return db.transaction(async (tx) => {
     const orphans = await tx.execute<{ intervention_id: string; next_attempt_at: Date | null }>(sql`
       select p.intervention_id, p.next_attempt_at from publications p
-      where p.status in ('queued', 'retrying', 'in_progress')
+      where ${underwaySql(sql`p.status`)}
         and p.updated_at < now() - ${ORPHAN_AFTER}::interval
         and not exists (
           select 1 from pgboss.job j

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { interventions, publications } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
@@ -6,6 +6,7 @@ import type { Principal } from "@/lib/auth/roles";
 import { mapInterventionToDossier, type MappingDeps } from "@/lib/dossier/mapping";
 import { problems, type Problem } from "@/lib/http/problem";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
+import { isUnderway, markQueued } from "./status";
 import { publicationView, type PublicationView } from "./sync-state";
 import { eligibilityOf } from "./trigger";
 
@@ -35,7 +36,7 @@ export async function requestPublication(db: Database, reference: string, actor:
     if (publication.status === "published") {
       throw conflict("already_published", `${reference} is already published to Symphonics (dossier ${publication.dossierId}).`, publicationView(publication));
     }
-    if (publication.status === "queued" || publication.status === "in_progress" || publication.status === "retrying") {
+    if (isUnderway(publication.status)) {
       const when = publication.nextAttemptAt ? `; next attempt at ${publication.nextAttemptAt.toISOString()}` : "";
       throw conflict("publication_in_progress", `The publication of ${reference} is already under way (${publication.status}${when}).`, publicationView(publication));
     }
@@ -47,13 +48,9 @@ export async function requestPublication(db: Database, reference: string, actor:
     if (mapped && !mapped.ok) throw problems.invalid(mapped.problems, `${reference} has data Symphonics would refuse; correct it first.`);
 
     // A person's request starts a fresh retry budget.
-    const [queued] = await tx
-      .update(publications)
-      .set({ status: "queued", queuedAt: sql`now()`, nextAttemptAt: null, problems: null, consecutiveFailures: 0, firstFailureAt: null, updatedAt: sql`now()` })
-      .where(eq(publications.interventionId, intervention.id))
-      .returning();
+    const queued = await markQueued(tx, intervention.id, publication.status, { freshRetryBudget: true });
     await deps.enqueue(tx, intervention.id, actor);
     await recordAudit(tx, actor, "publication.requested", intervention.id, { from: publication.status });
-    return publicationView(queued!);
+    return publicationView(queued);
   });
 }

@@ -8,16 +8,15 @@ import { apiFetch, ApiError } from "@/components/api";
 import { duration, LocalTime } from "@/components/local-time";
 import { EmptyState, ErrorState, LoadingState } from "@/components/states";
 import { interventionLabels, PublicationBadge } from "@/components/status";
+import { isUnderway } from "@/lib/publication/status";
 import { PublishAction } from "./publish-action";
-
-/** While a publication is on its way, the page follows it closely. */
-const busyStates = new Set(["queued", "in_progress", "retrying"]);
 
 export function InterventionView({ reference }: { reference: string }) {
   const query = useQuery({
     queryKey: ["intervention", reference],
     queryFn: () => apiFetch<InterventionDetail>(`/api/dashboard/interventions/${encodeURIComponent(reference)}`),
-    refetchInterval: (q) => (q.state.data && busyStates.has(q.state.data.publication.status) ? 2_000 : 15_000),
+    // While a publication is on its way, the page follows it closely.
+    refetchInterval: (q) => (q.state.data && isUnderway(q.state.data.publication.status) ? 2_000 : 15_000),
   });
 
   if (query.isPending) return <LoadingState label={`Loading ${reference}…`} />;
