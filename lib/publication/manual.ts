@@ -6,14 +6,14 @@ import type { Principal } from "@/lib/auth/roles";
 import { mapInterventionToDossier, type MappingDeps } from "@/lib/dossier/mapping";
 import { problems, type Problem } from "@/lib/http/problem";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
+import type { PublicationQueue } from "./queue";
 import { isUnderway, markQueued } from "./status";
 import { publicationView, type PublicationView } from "./sync-state";
 import { eligibilityOf } from "./trigger";
 
 export interface ManualPublicationDeps extends Pick<MappingDeps, "fileExists"> {
   signUrl(path: string, anchor: Date): string;
-  /** Queues the publication job in the caller's transaction. */
-  enqueue(tx: Parameters<Parameters<Database["transaction"]>[0]>[0], interventionId: string, actor: Principal): Promise<void>;
+  queue: PublicationQueue;
 }
 
 function conflict(code: string, detail: string, publication: PublicationView): Problem {
@@ -49,7 +49,7 @@ export async function requestPublication(db: Database, reference: string, actor:
 
     // A person's request starts a fresh retry budget.
     const queued = await markQueued(tx, intervention.id, publication.status, { freshRetryBudget: true });
-    await deps.enqueue(tx, intervention.id, actor);
+    await deps.queue.enqueue(tx, { interventionId: intervention.id, trigger: "manual", triggeredBy: actor.label });
     await recordAudit(tx, actor, "publication.requested", intervention.id, { from: publication.status });
     return publicationView(queued);
   });

@@ -1,10 +1,9 @@
 import { asc, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventionDocuments, interventions, publications } from "@/db/schema";
-import { enqueuePublication } from "@/jobs/queues";
 import type { Principal } from "@/lib/auth/roles";
-import { config } from "@/lib/config";
 import { checkEligibility, type Eligibility } from "./eligibility";
+import type { PublicationQueue } from "./queue";
 import { isUnderway, markNotReady, markQueued } from "./status";
 
 export async function eligibilityOf(tx: Executor, interventionId: string) {
@@ -29,14 +28,14 @@ export async function eligibilityOf(tx: Executor, interventionId: string) {
  * makes it eligible, its publication is queued in that transaction (a rollback enqueues
  * nothing; a commit loses nothing). A correction of data that needed review re-triggers it.
  */
-export async function onInterventionChanged(tx: Executor, interventionId: string, actor: Principal): Promise<Eligibility> {
+export async function onInterventionChanged(tx: Executor, queue: PublicationQueue, interventionId: string, actor: Principal): Promise<Eligibility> {
   const { publicationStatus, eligibility } = await eligibilityOf(tx, interventionId);
   if (publicationStatus === "published") return eligibility;
   if (eligibility.eligible) {
     // Already on its way: a new trigger adds nothing.
     if (isUnderway(publicationStatus)) return eligibility;
     await markQueued(tx, interventionId, publicationStatus);
-    await enqueuePublication(tx, config().DATABASE_URL, { interventionId, trigger: "automatic", triggeredBy: actor.label });
+    await queue.enqueue(tx, { interventionId, trigger: "automatic", triggeredBy: actor.label });
   } else if (publicationStatus !== "not_ready" && publicationStatus !== "in_progress") {
     // The worker re-checks eligibility before sending, so a job already queued does nothing.
     await markNotReady(tx, interventionId, publicationStatus);

@@ -2,8 +2,8 @@ import { desc, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { alerts, circuitBreakers, publicationStatus, type PublicationStatus } from "@/db/schema";
-import { PUBLICATION_QUEUE } from "@/jobs/queues";
 import { problems, zodProblems } from "@/lib/http/problem";
+import { publicationQueue } from "@/lib/publication/queue";
 
 /** Attempt outcomes that are not failures: the dossier was created, or Symphonics already had it. */
 const SUCCESSFUL_OUTCOMES = ["success", "exists"];
@@ -40,15 +40,10 @@ const iso = (value: Date | string | null | undefined) => (value ? new Date(value
 export async function overview(db: Executor, query: z.infer<typeof overviewQuerySchema>) {
   const { buckets, unit } = CHART_RANGES[query.range];
   const step = unit === "hour" ? sql`interval '1 hour'` : sql`interval '1 day'`;
-  const [countRows, circuits, [queue], [lastSuccess], [lastWebhook], [lastHour], [workers], chart, openAlerts] = await Promise.all([
+  const [countRows, circuits, queue, [lastSuccess], [lastWebhook], [lastHour], [workers], chart, openAlerts] = await Promise.all([
     db.execute<{ status: PublicationStatus; n: number }>(sql`select status, count(*)::int as n from publications group by status`),
     db.select().from(circuitBreakers).orderBy(circuitBreakers.name),
-    db.execute<{ waiting: number; scheduled: number; active: number; oldest_waiting_seconds: number | null }>(sql`
-      select count(*) filter (where state in ('created', 'retry') and start_after <= now())::int as waiting,
-             count(*) filter (where state in ('created', 'retry') and start_after > now())::int as scheduled,
-             count(*) filter (where state = 'active')::int as active,
-             extract(epoch from now() - min(start_after) filter (where state in ('created', 'retry') and start_after <= now()))::int as oldest_waiting_seconds
-      from pgboss.job where name = ${PUBLICATION_QUEUE} and state in ('created', 'retry', 'active')`),
+    publicationQueue().stats(db),
     db.execute<{ at: string | null }>(sql`select max(started_at) as at from publication_attempts where outcome = 'success'`),
     db.execute<{ at: string | null }>(sql`select max(received_at) as at from webhook_events`),
     db.execute<{ attempts: number; rate_limited: number; errors: number }>(sql`
@@ -102,7 +97,7 @@ export async function overview(db: Executor, query: z.infer<typeof overviewQuery
         openedAt: iso(c.openedAt),
         probeAt: iso(c.probeAt),
       })),
-      queue: { waiting: queue!.waiting, scheduled: queue!.scheduled, active: queue!.active, oldestWaitingSeconds: queue!.oldest_waiting_seconds },
+      queue: { waiting: queue.waiting, scheduled: queue.scheduled, active: queue.active, oldestWaitingSeconds: queue.waiting > 0 ? Math.round(queue.oldestWaitingJobAgeSeconds) : null },
       workers: { alive: workers!.alive, lastBeatAt: iso(workers!.last_beat_at) },
       lastSuccessAt: iso(lastSuccess!.at),
       lastWebhookAt: iso(lastWebhook!.at),

@@ -1,11 +1,10 @@
 import { getDb } from "@/db/client";
-import { enqueuePublication } from "@/jobs/queues";
 import { requireRole } from "@/lib/auth/authenticate";
-import { config } from "@/lib/config";
 import { problems } from "@/lib/http/problem";
 import { route } from "@/lib/http/route";
 import { referenceSchema } from "@/lib/interventions/intake-schema";
 import { requestPublication } from "@/lib/publication/manual";
+import { publicationQueue } from "@/lib/publication/queue";
 import { fileStorage } from "@/lib/storage/files";
 
 type Context = { params: Promise<{ reference: string }> };
@@ -18,9 +17,7 @@ export const POST = route(async (request: Request, context: Context) => {
   const publication = await requestPublication(getDb(), parsed.data, actor, {
     signUrl: (path, anchor) => fileStorage.signedUrl(path, anchor),
     fileExists: (path) => fileStorage.exists(path),
-    enqueue: async (tx, interventionId, who) => {
-      await enqueuePublication(tx, config().DATABASE_URL, { interventionId, trigger: "manual", triggeredBy: who.label });
-    },
+    queue: publicationQueue(),
   });
   return Response.json({ reference: parsed.data, publication }, { status: 202 });
 });
