@@ -13,6 +13,7 @@ import { eligibilityOf } from "./trigger";
 
 export interface ManualPublicationDeps extends Pick<MappingDeps, "fileExists"> {
   signUrl(path: string, anchor: Date): string;
+  /** Takes the publication job, in the request's transaction. */
   queue: PublicationQueue;
 }
 
