@@ -25,10 +25,10 @@ import { connect } from "@/db/client";
 import { prepareDatabase } from "@/db/prepare";
 import { beneficiaries, interventions } from "@/db/schema";
 import { withDatabase } from "@/db/testing-urls";
-import { stopQueueClients } from "@/jobs/queues";
-import { eligibleInput, sampleFileStorage } from "@/jobs/test-support";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { putIntervention } from "@/lib/interventions/intake";
+import { publicationQueue, stopPublicationQueues } from "@/lib/publication/queue";
+import { eligibleInput, sampleFileStorage } from "@/lib/publication/test-support";
 import { onInterventionChanged } from "@/lib/publication/trigger";
 import { startSandbox } from "@/sandbox/server";
 
@@ -56,6 +56,8 @@ async function main() {
   process.env.FILE_STORAGE_DIR = storage;
   process.env.FILES_PUBLIC_BASE_URL = "https://files.bench.invalid";
   const { db, sql: client, close } = connect(url, { max: 10 });
+  // The queue putIntervention's trigger uses too: one sender for the script.
+  const queue = publicationQueue(url);
   const sandbox = await startSandbox({ port: 0, rateLimit: false, tokenEndpointLimitPerMinute: false, processingDelayMs: 3_600_000 });
   const workers: ChildProcess[] = [];
 
@@ -95,7 +97,7 @@ async function main() {
     await db.transaction(async (tx) => {
       const rows = await tx.select({ id: interventions.id, beneficiaryId: interventions.beneficiaryId }).from(interventions).where(inArray(interventions.reference, references));
       await tx.update(beneficiaries).set({ contractSignedAt: new Date() }).where(inArray(beneficiaries.id, rows.map((r) => r.beneficiaryId)));
-      for (const row of rows) await onInterventionChanged(tx, row.id, systemPrincipal);
+      for (const row of rows) await onInterventionChanged(tx, queue, row.id, systemPrincipal);
     });
     return Date.now();
   };
@@ -199,7 +201,7 @@ async function main() {
 
   console.log("\nResults");
   for (const line of results) console.log(line);
-  await stopQueueClients();
+  await stopPublicationQueues();
   await sandbox.close();
   await close();
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { afterAll, inject } from "vitest";
-import { stopQueueClients } from "@/jobs/queues";
+import { stopPublicationQueues } from "@/lib/publication/queue";
 import { connect, type DatabaseConnection } from "./client";
 import { adminUrl, withDatabase } from "./testing-urls";
 
@@ -20,7 +20,7 @@ export async function useTestDatabase(): Promise<DatabaseConnection & { url: str
   process.env.DATABASE_URL = url;
   const connection = connect(url, { max: 5 });
   afterAll(async () => {
-    await stopQueueClients();
+    await stopPublicationQueues();
     await connection.close();
     const global = globalThis as { __database?: DatabaseConnection };
     await global.__database?.close();

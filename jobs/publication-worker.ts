@@ -2,18 +2,18 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "drizzle-orm";
-import { PgBoss, type Job, type JobResult } from "pg-boss";
+import type { Job, JobResult } from "pg-boss";
 import type { Logger } from "pino";
 import { connect } from "@/db/client";
 import { workerHeartbeats } from "@/db/schema";
 import type { Config } from "@/lib/config";
 import { observeJobAttempt } from "@/lib/observability/jobs";
 import { runPublication, type PublicationDeps } from "@/lib/publication/publish";
+import { createPublicationQueue, type PublicationJobData } from "@/lib/publication/queue";
 import { pipelineSettings } from "@/lib/publication/settings";
+import { requeueOrphans } from "@/lib/publication/sweeper";
 import { fileStorage } from "@/lib/storage/files";
 import { createSymphonicsClient } from "@/lib/symphonics/client";
-import { enqueuePublication, ensurePublicationQueue, PUBLICATION_QUEUE, stopQueueClients, type PublicationJobData } from "./queues";
-import { requeueOrphans } from "./sweeper";
 
 export interface PublicationWorker {
   workerId: string;
@@ -42,25 +42,13 @@ export async function startPublicationWorker(config: Config, logger: Logger): Pr
     clientSecret: config.SYMPHONICS_CLIENT_SECRET,
   });
 
-  const boss = new PgBoss({
-    connectionString: databaseUrl,
-    useListenNotify: true,
-    schedule: false,
-    superviseIntervalSeconds: config.WORKER_SUPERVISE_SECONDS,
-    max: 4,
-    instanceName: "publication-worker",
-  });
-  boss.on("error", (error) => logger.error({ err: error }, "pg-boss error"));
-  await boss.start();
-  await ensurePublicationQueue(boss, { heartbeatSeconds: config.WORKER_JOB_HEARTBEAT_SECONDS });
+  const queue = createPublicationQueue(databaseUrl);
 
   const deps: PublicationDeps = {
     db,
     client,
     settings: pipelineSettings(config),
-    schedule: async (tx, request, at) => {
-      await enqueuePublication(tx, databaseUrl, { interventionId: request.interventionId, trigger: request.trigger, triggeredBy: request.triggeredBy }, { startAfter: at });
-    },
+    schedule: queue.schedule,
     signUrl: (path, anchor) => fileStorage.signedUrl(path, anchor),
     fileExists: (path) => fileStorage.exists(path),
     now: () => new Date(),
@@ -72,7 +60,7 @@ export async function startPublicationWorker(config: Config, logger: Logger): Pr
     return Promise.all(
       jobs.map(async (job): Promise<JobResult> => {
         try {
-          const result = await observeJobAttempt(PUBLICATION_QUEUE, job, () => runPublication(deps, { ...job.data, jobId: job.id }));
+          const result = await observeJobAttempt(queue.name, job, () => runPublication(deps, { ...job.data, jobId: job.id }));
           return { id: job.id, status: "completed", output: { result } };
         } catch (error) {
           // Unexpected (database unreachable...): pg-boss takes the job again later.
@@ -83,18 +71,14 @@ export async function startPublicationWorker(config: Config, logger: Logger): Pr
     );
   }
 
-  await boss.work<PublicationJobData>(
-    PUBLICATION_QUEUE,
+  await queue.work(
     {
       batchSize: config.WORKER_BATCH_SIZE,
-      localConcurrency: config.WORKER_CONCURRENCY,
-      pollingIntervalSeconds: config.WORKER_POLL_SECONDS,
-      // NOTIFY only announces jobs due now; retries and postponed runs (startAfter) are found by
-      // polling, so the poll must not relax to pg-boss's 30 s default while NOTIFY is active.
-      notifyPollingIntervalSeconds: config.WORKER_POLL_SECONDS,
-      // LISTEN/NOTIFY relaxes idle polling to 30 s; a backlog must drain without waiting for it.
-      burstWhenBatchFull: true,
-      perJobResults: true,
+      concurrency: config.WORKER_CONCURRENCY,
+      pollSeconds: config.WORKER_POLL_SECONDS,
+      superviseSeconds: config.WORKER_SUPERVISE_SECONDS,
+      heartbeatSeconds: config.WORKER_JOB_HEARTBEAT_SECONDS,
+      onError: (error) => logger.error({ err: error }, "pg-boss error"),
     },
     handle,
   );
@@ -109,7 +93,7 @@ export async function startPublicationWorker(config: Config, logger: Logger): Pr
   await beat();
   const heartbeat = setInterval(() => void beat(), HEARTBEAT_INTERVAL_MS);
   const sweep = async () => {
-    const requeued = await requeueOrphans(db, databaseUrl).catch((error: unknown) => {
+    const requeued = await requeueOrphans(db, queue).catch((error: unknown) => {
       logger.warn({ err: error }, "sweep failed");
       return 0;
     });
@@ -123,10 +107,8 @@ export async function startPublicationWorker(config: Config, logger: Logger): Pr
     async stop() {
       clearInterval(heartbeat);
       clearInterval(sweeper);
-      // graceful: stop fetching, wait for the handlers in flight (bounded by the timeout).
-      await boss.stop({ graceful: true, timeout: 60_000 });
+      await queue.stop();
       await db.delete(workerHeartbeats).where(sql`${workerHeartbeats.workerId} = ${workerId}`).catch(() => {});
-      await stopQueueClients();
       await client.close();
       await connection.close();
       logger.info({ workerId }, "publication worker stopped");

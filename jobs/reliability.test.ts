@@ -13,8 +13,8 @@ import { interventions, publicationAttempts, publications } from "@/db/schema";
 import { useTestDatabase } from "@/db/testing";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { putIntervention } from "@/lib/interventions/intake";
+import { eligibleInput, fastPipelineEnv, ineligibleInput, sampleFileStorage, waitFor } from "@/lib/publication/test-support";
 import { startSandbox } from "@/sandbox/server";
-import { eligibleInput, fastPipelineEnv, ineligibleInput, sampleFileStorage, waitFor } from "./test-support";
 
 const ELIGIBLE = 200;
 const INELIGIBLE = 50;

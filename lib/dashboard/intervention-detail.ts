@@ -3,6 +3,7 @@ import type { PublicationStatus } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
 import { mapInterventionToDossier } from "@/lib/dossier/mapping";
 import { checkEligibility } from "@/lib/publication/eligibility";
+import { isUnderway, type UnderwayStatus } from "@/lib/publication/status";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
 import { fileStorage } from "@/lib/storage/files";
 import { attemptView, publicationHistory, publicationView, webhookEventView } from "./publication";
@@ -19,12 +20,12 @@ function dashboardFileUrl(path: string): string {
 }
 
 /** Why a person cannot ask for a publication already under way (the publish endpoint answers 409). */
-function underway(status: PublicationStatus): string | null {
-  if (status === "queued") return "It is already queued: a worker will send it shortly.";
-  if (status === "in_progress") return "A worker is sending it to Symphonics right now.";
-  if (status === "retrying") return "An automatic retry is already scheduled (see Next automatic attempt).";
-  return null;
-}
+const underwayReasons: Record<UnderwayStatus, string> = {
+  queued: "It is already queued: a worker will send it shortly.",
+  in_progress: "A worker is sending it to Symphonics right now.",
+  retrying: "An automatic retry is already scheduled (see Next automatic attempt).",
+};
+const underway = (status: PublicationStatus): string | null => (isUnderway(status) ? underwayReasons[status] : null);
 
 /** Everything the intervention page shows, in one read. */
 export async function interventionDetail(db: Executor, reference: string) {

@@ -12,6 +12,7 @@ import {
 import { recordAudit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/roles";
 import { AppError, validationFailed } from "@/lib/errors";
+import { publicationQueue } from "@/lib/publication/queue";
 import { onInterventionChanged } from "@/lib/publication/trigger";
 import type { InterventionInput, InterventionPatch } from "./intake-schema";
 import { searchTextOf } from "./repository";
@@ -119,7 +120,7 @@ export async function putIntervention(
       await tx.insert(publications).values({ interventionId: created.id });
       await replaceChildren(tx, created.id, input);
       await recordAudit(tx, actor, "intervention.created", created.id, { status: input.status });
-      await onInterventionChanged(tx, created.id, actor);
+      await onInterventionChanged(tx, publicationQueue(), created.id, actor);
       return { created: true, id: created.id };
     }
 
@@ -140,7 +141,7 @@ export async function putIntervention(
       .where(eq(interventions.id, current.id));
     await replaceChildren(tx, current.id, input);
     await recordAudit(tx, actor, "intervention.replaced", current.id, { from: current.status, to: status });
-    await onInterventionChanged(tx, current.id, actor);
+    await onInterventionChanged(tx, publicationQueue(), current.id, actor);
     return { created: false, id: current.id };
   });
 }
@@ -203,6 +204,6 @@ export async function patchIntervention(
       ...(patch.contract_signed_at !== undefined ? { contractSigned: patch.contract_signed_at !== null } : {}),
       ...(patch.documents ? { documentsSigned: patch.documents.map((d) => d.file_path) } : {}),
     });
-    await onInterventionChanged(tx, current.id, actor);
+    await onInterventionChanged(tx, publicationQueue(), current.id, actor);
   });
 }

@@ -3,6 +3,7 @@ import type { Executor } from "@/db/client";
 import { alerts } from "@/db/schema";
 import { raiseAlert } from "@/lib/alerts/alerts";
 import { readOperationalState } from "@/lib/observability/operational-state";
+import { underwaySql } from "@/lib/publication/status";
 import { resolveAlerts } from "./resolve";
 import { WEBHOOK_SIGNATURE_REJECTED } from "./webhook-signature-failures";
 
@@ -82,7 +83,7 @@ async function resolveClearedPipelineAlerts(db: Executor): Promise<number> {
     db,
     and(
       like(alerts.groupKey, "publication_failing:%"),
-      sql`not exists (select 1 from publications p where p.intervention_id = ${alerts.interventionId} and p.consecutive_failures > 0 and p.status in ('queued', 'in_progress', 'retrying'))`,
+      sql`not exists (select 1 from publications p where p.intervention_id = ${alerts.interventionId} and p.consecutive_failures > 0 and ${underwaySql(sql`p.status`)})`,
     )!,
   );
   // Failed for good: cleared when someone retried it (or it got published after all).

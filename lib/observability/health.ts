@@ -41,7 +41,7 @@ export async function checkReadiness(db: Executor, settings: ReadinessSettings):
       ? { ok: true, detail: `applied up to ${journal.entries.at(-1)?.tag}` }
       : { ok: false, detail: `not applied: expected ${journal.entries.at(-1)?.tag}; run the migrations (npm start applies them)` };
 
-  const state = await readOperationalState(db);
+  const state = await readOperationalState(db, { heartbeatMaxAgeSeconds: settings.heartbeatMaxAgeSeconds });
   const age = state.youngestHeartbeatAgeSeconds;
   const worker: Check =
     age !== null && age <= settings.heartbeatMaxAgeSeconds

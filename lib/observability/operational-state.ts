@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { getDb, type Executor } from "@/db/client";
 import { publicationStatus, type PublicationStatus } from "@/db/schema";
-import { PUBLICATION_QUEUE } from "@/jobs/queues";
 import { config } from "@/lib/config";
+import { publicationQueue, type PublicationQueue } from "@/lib/publication/queue";
 
 /**
  * The shared state of the product as PostgreSQL holds it: the publication queue, the circuit
@@ -12,7 +12,7 @@ import { config } from "@/lib/config";
 export interface OperationalState {
   jobsWaiting: number;
   jobsScheduled: number;
-  /** Taken by a worker and not finished. */
+  /** Jobs a worker is running. */
   jobsActive: number;
   /** Since the oldest due job became due: a retry scheduled for later is not "waiting" before then. */
   oldestWaitingJobAgeSeconds: number;
@@ -20,18 +20,21 @@ export interface OperationalState {
   publicationsByStatus: Record<PublicationStatus, number>;
   openAlerts: { kind: string; severity: string; count: number }[];
   youngestHeartbeatAgeSeconds: number | null;
-  /** Workers whose heartbeat is younger than WORKER_HEARTBEAT_MAX_AGE_SECONDS. */
+  /** Workers whose last heartbeat is younger than the configured maximum age. */
   workersAlive: number;
 }
 
-export async function readOperationalState(db: Executor = getDb()): Promise<OperationalState> {
-  const [queue, circuits, publications, alerts, heartbeat] = await Promise.all([
-    db.execute<{ waiting: number; scheduled: number; active: number; oldest_age: number }>(sql`
-      select count(*) filter (where state <> 'active' and start_after <= now())::int as waiting,
-             count(*) filter (where state <> 'active' and start_after > now())::int as scheduled,
-             count(*) filter (where state = 'active')::int as active,
-             coalesce(extract(epoch from now() - min(greatest(created_on, start_after)) filter (where state <> 'active' and start_after <= now())), 0)::float8 as oldest_age
-      from pgboss.job where name = ${PUBLICATION_QUEUE} and state in ('created', 'retry', 'active')`),
+export interface OperationalStateSources {
+  queue: PublicationQueue;
+  /** A worker heartbeat older than this counts as no worker running (WORKER_HEARTBEAT_MAX_AGE_SECONDS). */
+  heartbeatMaxAgeSeconds: number;
+}
+
+export async function readOperationalState(db: Executor = getDb(), sources: Partial<OperationalStateSources> = {}): Promise<OperationalState> {
+  const queue = sources.queue ?? publicationQueue();
+  const heartbeatMaxAgeSeconds = sources.heartbeatMaxAgeSeconds ?? config().WORKER_HEARTBEAT_MAX_AGE_SECONDS;
+  const [jobs, circuits, publications, alerts, heartbeat] = await Promise.all([
+    queue.stats(db),
     db.execute<{ name: string; state: string; open_seconds: number }>(sql`
       select name, state,
              case when state = 'closed' or opened_at is null then 0 else extract(epoch from now() - opened_at) end::float8 as open_seconds
@@ -42,17 +45,16 @@ export async function readOperationalState(db: Executor = getDb()): Promise<Oper
     ),
     db.execute<{ age: number | null; alive: number }>(sql`
       select extract(epoch from now() - max(last_beat_at))::float8 as age,
-             count(*) filter (where last_beat_at > now() - make_interval(secs => ${config().WORKER_HEARTBEAT_MAX_AGE_SECONDS}))::int as alive
+             count(*) filter (where last_beat_at > now() - make_interval(secs => ${heartbeatMaxAgeSeconds}))::int as alive
       from worker_heartbeats`),
   ]);
   const byStatus = Object.fromEntries(publicationStatus.enumValues.map((status) => [status, 0])) as Record<PublicationStatus, number>;
   for (const row of publications) byStatus[row.status] = Number(row.n);
-  const q = queue[0]!;
   return {
-    jobsWaiting: Number(q.waiting),
-    jobsScheduled: Number(q.scheduled),
-    jobsActive: Number(q.active),
-    oldestWaitingJobAgeSeconds: Math.max(0, Number(q.oldest_age)),
+    jobsWaiting: jobs.waiting,
+    jobsScheduled: jobs.scheduled,
+    jobsActive: jobs.active,
+    oldestWaitingJobAgeSeconds: jobs.oldestWaitingJobAgeSeconds,
     circuits: circuits.map((c) => ({ name: c.name, state: c.state, openSeconds: Math.max(0, Number(c.open_seconds)) })),
     publicationsByStatus: byStatus,
     openAlerts: alerts.map((a) => ({ kind: a.kind, severity: a.severity, count: Number(a.n) })),

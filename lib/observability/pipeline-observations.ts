@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { PUBLICATION_QUEUE } from "@/jobs/queues";
+import { publicationQueue } from "@/lib/publication/queue";
 import { logger } from "./logger";
 import { metrics } from "./metrics";
 
@@ -42,17 +42,14 @@ export function observeRateLimitTurn(turn: { granted: true; waitMs: number } | {
  */
 export async function observeWebhook(db: Executor, event: { type: string; outcome: string; dossierId?: string | null; externalReference?: string | null }): Promise<void> {
   metrics().webhookEvents.inc({ type: event.type, outcome: event.outcome });
+  // A webhook can overtake the commit of the attempts it answers; the job knows the id too.
   const [publication] = await db
     .execute<{ correlation_id: string | null; reference: string }>(sql`
-      select coalesce(a.correlation_id, j.correlation_id) as correlation_id, i.reference from interventions i
+      select coalesce(a.correlation_id, ${publicationQueue().latestCorrelationId(sql`i.id`)}) as correlation_id, i.reference from interventions i
       join publications p on p.intervention_id = i.id
       left join lateral (
         select correlation_id from publication_attempts where intervention_id = i.id and correlation_id is not null order by started_at desc limit 1
       ) a on true
-      -- A webhook can overtake the commit of the attempts it answers; the job knows the id too.
-      left join lateral (
-        select data->>'correlationId' as correlation_id from pgboss.job where name = ${PUBLICATION_QUEUE} and singleton_key = i.id::text order by created_on desc limit 1
-      ) j on true
       where i.reference = ${event.externalReference ?? null} or p.dossier_id = ${event.dossierId ?? null}
       limit 1`)
     .catch(() => []);

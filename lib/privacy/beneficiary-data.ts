@@ -10,12 +10,12 @@ import {
   publicationAttempts,
   publications,
   webhookEvents,
-  type PublicationStatus,
 } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { searchTextOf } from "@/lib/interventions/repository";
+import { isUnderway, markErased } from "@/lib/publication/status";
 
 /** What replaces an erased value in a NOT NULL column. */
 const ERASED = "[erased]";
@@ -89,9 +89,6 @@ export async function exportBeneficiaryData(db: Database, reference: string, act
   };
 }
 
-/** While a publication is on its way, erasing would send "[erased]" to Symphonics or race the worker. */
-const underway: readonly PublicationStatus[] = ["queued", "in_progress", "retrying"];
-
 export interface ErasureResult {
   erased_at: string;
   interventions: string[];
@@ -116,7 +113,8 @@ export async function eraseBeneficiaryData(db: Database, reference: string, acto
       .innerJoin(publications, eq(publications.interventionId, interventions.id))
       .where(eq(interventions.beneficiaryId, beneficiary.id))
       .for("update");
-    const busy = owned.filter((row) => underway.includes(row.publicationStatus));
+    // While a publication is on its way, erasing would send "[erased]" to Symphonics or race the worker.
+    const busy = owned.filter((row) => isUnderway(row.publicationStatus));
     if (busy.length) {
       throw new AppError(
         "publication_underway",
@@ -145,10 +143,7 @@ export async function eraseBeneficiaryData(db: Database, reference: string, acto
     }
     const documents = await tx.delete(interventionDocuments).where(inArray(interventionDocuments.interventionId, ids)).returning({ path: interventionDocuments.filePath });
     const photos = await tx.delete(interventionPhotos).where(inArray(interventionPhotos.interventionId, ids)).returning({ path: interventionPhotos.filePath });
-    await tx
-      .update(publications)
-      .set({ problems: null, lastErrorMessage: null, rejectionReason: null, status: sql`case when ${publications.status} = 'published' then 'published'::publication_status else 'not_ready'::publication_status end` })
-      .where(inArray(publications.interventionId, ids));
+    await markErased(tx, owned.map((row) => ({ interventionId: row.id, status: row.publicationStatus })));
     await tx.update(publicationAttempts).set({ responseExcerpt: null, message: null }).where(inArray(publicationAttempts.interventionId, ids));
     const dossierIds = owned.flatMap((row) => (row.dossierId ? [row.dossierId] : []));
     const references = owned.map((row) => row.reference);

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { interventions, publications } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
@@ -7,12 +7,14 @@ import { mapInterventionToDossier, type MappingDeps } from "@/lib/dossier/mappin
 import { AppError, validationFailed, type ErrorCode } from "@/lib/errors";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
 import { publicationView, type PublicationView } from "@/lib/dashboard/publication";
+import type { PublicationQueue } from "./queue";
+import { isUnderway, markQueued } from "./status";
 import { eligibilityOf } from "./trigger";
 
 export interface ManualPublicationDeps extends Pick<MappingDeps, "fileExists"> {
   signUrl(path: string, anchor: Date): string;
-  /** Queues the publication job in the caller's transaction. */
-  enqueue(tx: Parameters<Parameters<Database["transaction"]>[0]>[0], interventionId: string, actor: Principal): Promise<void>;
+  /** Takes the publication job, in the request's transaction. */
+  queue: PublicationQueue;
 }
 
 function conflict(code: Extract<ErrorCode, "already_published" | "publication_in_progress">, detail: string, publication: PublicationView): AppError {
@@ -35,7 +37,7 @@ export async function requestPublication(db: Database, reference: string, actor:
     if (publication.status === "published") {
       throw conflict("already_published", `${reference} is already published to Symphonics (dossier ${publication.dossierId}).`, publicationView(publication));
     }
-    if (publication.status === "queued" || publication.status === "in_progress" || publication.status === "retrying") {
+    if (isUnderway(publication.status)) {
       const when = publication.nextAttemptAt ? `; next attempt at ${publication.nextAttemptAt.toISOString()}` : "";
       throw conflict("publication_in_progress", `The publication of ${reference} is already under way (${publication.status}${when}).`, publicationView(publication));
     }
@@ -47,13 +49,9 @@ export async function requestPublication(db: Database, reference: string, actor:
     if (mapped && !mapped.ok) throw validationFailed(mapped.problems, `${reference} has data Symphonics would refuse; correct it first.`);
 
     // A person's request starts a fresh retry budget.
-    const [queued] = await tx
-      .update(publications)
-      .set({ status: "queued", queuedAt: sql`now()`, nextAttemptAt: null, problems: null, consecutiveFailures: 0, firstFailureAt: null, updatedAt: sql`now()` })
-      .where(eq(publications.interventionId, intervention.id))
-      .returning();
-    await deps.enqueue(tx, intervention.id, actor);
+    const queued = await markQueued(tx, intervention.id, publication.status, { freshRetryBudget: true });
+    await deps.queue.enqueue(tx, { interventionId: intervention.id, trigger: "manual", triggeredBy: actor.label });
     await recordAudit(tx, actor, "publication.requested", intervention.id, { from: publication.status });
-    return publicationView(queued!);
+    return publicationView(queued);
   });
 }

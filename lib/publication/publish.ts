@@ -17,6 +17,7 @@ import { recordFailure, recordHealthy, requestPermission } from "./circuit-break
 import { holdUntilRetryAfter, reserveRequests } from "./rate-limiter";
 import { nextRetry } from "./retry-policy";
 import type { PipelineSettings } from "./settings";
+import { isUnderway, markFailed, markInProgress, markNeedsReview, markNotReady, markPostponed, markPublished, markRetrying } from "./status";
 import { eligibilityOf } from "./trigger";
 
 /** What a publication job carries: which intervention, and why it runs. */
@@ -74,7 +75,7 @@ export async function runPublication(deps: PublicationDeps, request: Publication
   const anchor = publication.queuedAt ?? publication.createdAt;
   const mapped = await mapInterventionToDossier(aggregate, { signUrl: (path) => deps.signUrl(path, anchor), fileExists: deps.fileExists });
   if (!mapped.ok) {
-    await flagForReview(deps, request, [], mapped.problems, { code: "invalid_data", message: "The intervention's data must be corrected before it can be sent." });
+    await recordNeedsReview(deps, request, [], mapped.problems, { code: "invalid_data", message: "The intervention's data must be corrected before it can be sent." });
     return "needs_review";
   }
 
@@ -110,7 +111,7 @@ export async function runPublication(deps: PublicationDeps, request: Publication
 
   if (result.kind === "published") {
     await recordHealthy(db, settings.breaker);
-    await markPublished(deps, request, attempts, result.dossierId, result.photosConfirmed, result.adopted);
+    await recordPublished(deps, request, attempts, result.dossierId, result.photosConfirmed, result.adopted);
     return "published";
   }
   return handleFailure(deps, request, attempts, result.outcome, claim.previousStatus);
@@ -122,7 +123,7 @@ async function claimPublication(deps: PublicationDeps, tx: Executor, request: Pu
   if (!publication) return { go: false, result: "nothing_to_do" };
   if (publicationStatus === "published") return { go: false, result: "already_published" };
   // not_ready, needs_review, failed: a change of the data or a person re-queues it.
-  if (!["queued", "retrying", "in_progress"].includes(publicationStatus)) return { go: false, result: "nothing_to_do" };
+  if (!isUnderway(publicationStatus)) return { go: false, result: "nothing_to_do" };
 
   const now = deps.now();
   if (publication.nextAttemptAt && publication.nextAttemptAt.getTime() - now.getTime() > EARLY_TOLERANCE_MS) {
@@ -134,10 +135,7 @@ async function claimPublication(deps: PublicationDeps, tx: Executor, request: Pu
   }
   if (!eligibility.eligible) {
     // Something changed since it was queued (a signature withdrawn...): nothing goes out.
-    await tx
-      .update(publications)
-      .set({ status: "not_ready", nextAttemptAt: null, problems: eligibility.problems, updatedAt: sql`now()` })
-      .where(eq(publications.interventionId, request.interventionId));
+    await markNotReady(tx, request.interventionId, publicationStatus, { problems: eligibility.problems });
     return { go: false, result: "not_eligible" };
   }
 
@@ -151,35 +149,29 @@ async function claimPublication(deps: PublicationDeps, tx: Executor, request: Pu
     return { go: false, result: "postponed" };
   }
 
-  await tx
-    .update(publications)
-    .set({ status: "in_progress", nextAttemptAt: null, attemptCount: sql`${publications.attemptCount} + 1`, updatedAt: sql`now()` })
-    .where(eq(publications.interventionId, request.interventionId));
+  await markInProgress(tx, request.interventionId, publicationStatus);
   return { go: true, publication, previousStatus: publicationStatus === "in_progress" ? "queued" : publicationStatus };
 }
 
 /**
  * Pushes the next run to `at` without counting a failure: the wait is ours (circuit open, rate
  * limit), not the publication's, so its retry budget is moved forward by the same amount.
+ * `publication` is the row read under lock; `before` the status it had before this run.
  */
 async function postponeIn(
   tx: Executor,
   deps: PublicationDeps,
   request: PublicationRequest,
   publication: Publication,
-  status: Publication["status"],
+  before: Publication["status"],
   at: Date,
 ): Promise<void> {
   const delayMs = Math.max(0, at.getTime() - deps.now().getTime());
-  await tx
-    .update(publications)
-    .set({
-      status: status === "in_progress" ? "queued" : status,
-      nextAttemptAt: at,
-      firstFailureAt: publication.firstFailureAt ? new Date(publication.firstFailureAt.getTime() + delayMs) : null,
-      updatedAt: sql`now()`,
-    })
-    .where(eq(publications.interventionId, request.interventionId));
+  await markPostponed(tx, request.interventionId, publication.status, {
+    before,
+    nextAttemptAt: at,
+    firstFailureAt: publication.firstFailureAt ? new Date(publication.firstFailureAt.getTime() + delayMs) : null,
+  });
   await deps.schedule(tx, jobOf(request), at);
 }
 
@@ -234,35 +226,19 @@ async function checkpoint(deps: PublicationDeps, request: PublicationRequest, at
   });
 }
 
-async function markPublished(deps: PublicationDeps, request: PublicationRequest, attempts: AttemptRecord[], dossierId: string, photosSent: number, adopted: boolean) {
+async function recordPublished(deps: PublicationDeps, request: PublicationRequest, attempts: AttemptRecord[], dossierId: string, photosSent: number, adopted: boolean) {
   await deps.db.transaction(async (tx) => {
     await insertAttempts(tx, request, attempts);
     const publication = await lockUnpublished(tx, request.interventionId);
     if (!publication) return;
-    // A rejection can outrun this transaction too: the dossier exists, but a person must look at it.
-    const rejected = publication.dossierId === dossierId && publication.dossierStatus === "rejected";
-    await tx
-      .update(publications)
-      .set({
-        status: rejected ? "needs_review" : "published",
-        dossierId,
-        // A webhook may have told us more already (it can arrive before this transaction).
-        dossierStatus: publication.dossierId === dossierId && publication.dossierStatus ? publication.dossierStatus : "received",
-        photosSent,
-        publishedAt: sql`now()`,
-        nextAttemptAt: null,
-        consecutiveFailures: 0,
-        firstFailureAt: null,
-        problems: rejected ? publication.problems : null,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(publications.interventionId, request.interventionId));
+    // A webhook can arrive before this transaction, a rejection too: the writer keeps what it said.
+    await markPublished(tx, publication, { dossierId, photosSent });
     await tx.update(interventions).set({ status: "published", updatedAt: sql`now()` }).where(eq(interventions.id, request.interventionId));
     await recordAudit(tx, systemPrincipal, "publication.published", request.interventionId, { dossierId, adopted, trigger: request.trigger, triggeredBy: request.triggeredBy });
   });
 }
 
-async function flagForReview(
+async function recordNeedsReview(
   deps: PublicationDeps,
   request: PublicationRequest,
   attempts: AttemptRecord[],
@@ -271,21 +247,9 @@ async function flagForReview(
 ) {
   await deps.db.transaction(async (tx) => {
     await insertAttempts(tx, request, attempts);
-    if (!(await lockUnpublished(tx, request.interventionId))) return;
-    await tx
-      .update(publications)
-      .set({
-        status: "needs_review",
-        problems,
-        lastErrorCode: error.code,
-        lastErrorMessage: error.message,
-        lastErrorAt: sql`now()`,
-        nextAttemptAt: null,
-        consecutiveFailures: 0,
-        firstFailureAt: null,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(publications.interventionId, request.interventionId));
+    const publication = await lockUnpublished(tx, request.interventionId);
+    if (!publication) return;
+    await markNeedsReview(tx, request.interventionId, publication.status, { problems, error });
     await recordAudit(tx, systemPrincipal, "publication.needs_review", request.interventionId, { code: error.code, problems });
   });
 }
@@ -310,7 +274,7 @@ async function handleFailure(
   if (outcome.kind === "not_retryable") {
     // Sending the same data again cannot help; a person corrects it, which re-queues it.
     await recordHealthy(db, settings.breaker);
-    await flagForReview(deps, request, attempts, remoteProblems(outcome), error);
+    await recordNeedsReview(deps, request, attempts, remoteProblems(outcome), error);
     return "needs_review";
   }
   if (outcome.kind === "rate_limited") {
@@ -344,19 +308,9 @@ async function handleFailure(
     const consecutiveFailures = publication.consecutiveFailures + 1;
     const firstFailureAt = publication.firstFailureAt ?? now;
     const decision = nextRetry(settings.retry, { consecutiveFailures, firstFailureAt, now, retryAfterMs, random: deps.random });
-    await tx
-      .update(publications)
-      .set({
-        status: decision.retry ? "retrying" : "failed",
-        consecutiveFailures,
-        firstFailureAt,
-        nextAttemptAt: decision.retry ? decision.at : null,
-        lastErrorCode: error.code,
-        lastErrorMessage: error.message,
-        lastErrorAt: sql`now()`,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(publications.interventionId, request.interventionId));
+    const failure = { consecutiveFailures, firstFailureAt, error };
+    if (decision.retry) await markRetrying(tx, request.interventionId, publication.status, { ...failure, at: decision.at });
+    else await markFailed(tx, request.interventionId, publication.status, failure);
 
     const reference = await referenceOf(tx, request.interventionId);
     if (outcome.kind === "authentication" && outcome.configurationFault) {

@@ -1,10 +1,10 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { beneficiaries, interventionDocuments, interventions, publications, type PublicationStatus } from "@/db/schema";
-import { enqueuePublication } from "@/jobs/queues";
+import { beneficiaries, interventionDocuments, interventions, publications } from "@/db/schema";
 import type { Principal } from "@/lib/auth/roles";
-import { config } from "@/lib/config";
 import { checkEligibility, type Eligibility } from "./eligibility";
+import type { PublicationQueue } from "./queue";
+import { isUnderway, markNotReady, markQueued } from "./status";
 
 export async function eligibilityOf(tx: Executor, interventionId: string) {
   const [row] = await tx
@@ -23,30 +23,22 @@ export async function eligibilityOf(tx: Executor, interventionId: string) {
   return { publicationStatus: row.publicationStatus, eligibility: checkEligibility({ ...row, documents }) };
 }
 
-/** States in which a publication is already on its way and a new trigger adds nothing. */
-const underway: readonly PublicationStatus[] = ["queued", "in_progress", "retrying"];
-
 /**
  * Called in the same transaction as every change to an intervention's data: when the change
  * makes it eligible, its publication is queued in that transaction (a rollback enqueues
  * nothing; a commit loses nothing). A correction of data that needed review re-triggers it.
  */
-export async function onInterventionChanged(tx: Executor, interventionId: string, actor: Principal): Promise<Eligibility> {
+export async function onInterventionChanged(tx: Executor, queue: PublicationQueue, interventionId: string, actor: Principal): Promise<Eligibility> {
   const { publicationStatus, eligibility } = await eligibilityOf(tx, interventionId);
   if (publicationStatus === "published") return eligibility;
   if (eligibility.eligible) {
-    if (underway.includes(publicationStatus)) return eligibility;
-    await tx
-      .update(publications)
-      .set({ status: "queued", queuedAt: sql`now()`, nextAttemptAt: null, problems: null, updatedAt: sql`now()` })
-      .where(eq(publications.interventionId, interventionId));
-    await enqueuePublication(tx, config().DATABASE_URL, { interventionId, trigger: "automatic", triggeredBy: actor.label });
+    // Already on its way: a new trigger adds nothing.
+    if (isUnderway(publicationStatus)) return eligibility;
+    await markQueued(tx, interventionId, publicationStatus);
+    await queue.enqueue(tx, { interventionId, trigger: "automatic", triggeredBy: actor.label });
   } else if (publicationStatus !== "not_ready" && publicationStatus !== "in_progress") {
     // The worker re-checks eligibility before sending, so a job already queued does nothing.
-    await tx
-      .update(publications)
-      .set({ status: "not_ready", nextAttemptAt: null, updatedAt: sql`now()` })
-      .where(eq(publications.interventionId, interventionId));
+    await markNotReady(tx, interventionId, publicationStatus);
   }
   return eligibility;
 }

@@ -6,6 +6,7 @@ import { interventions, publications, webhookEvents, type DossierStatus } from "
 import { raiseAlert } from "@/lib/alerts/alerts";
 import { recordAudit } from "@/lib/audit";
 import { systemPrincipal } from "@/lib/auth/roles";
+import { markRejected } from "./status";
 
 /**
  * Symphonics' status webhooks (§4): Standard Webhooks signatures, at-least-once and unordered
@@ -148,21 +149,7 @@ async function applyEvent(tx: Executor, body: WebhookBody): Promise<Exclude<Webh
   }
 
   const explanation = rejectionExplanations[reason ?? "other"] ?? `${rejectionExplanations.other} (${reason})`;
-  await tx
-    .update(publications)
-    .set({
-      dossierId,
-      dossierStatus: "rejected",
-      rejectionReason: reason ?? "other",
-      status: "needs_review",
-      problems: [{ field: "(dossier)", message: explanation }],
-      lastErrorCode: "dossier_rejected",
-      lastErrorMessage: explanation,
-      lastErrorAt: sql`now()`,
-      nextAttemptAt: null,
-      updatedAt: sql`now()`,
-    })
-    .where(eq(publications.interventionId, publication.interventionId));
+  await markRejected(tx, publication.interventionId, publication.status, { dossierId, reason: reason ?? "other", explanation });
   const [intervention] = await tx.select({ reference: interventions.reference }).from(interventions).where(eq(interventions.id, publication.interventionId));
   await raiseAlert(tx, {
     kind: "dossier_rejected",

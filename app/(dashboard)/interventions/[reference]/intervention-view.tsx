@@ -11,15 +11,14 @@ import { AttemptsPanel, WebhookEventsPanel } from "./history-panels";
 import { BeneficiaryPanel, DocumentsPanel, InstallationPanel, PhotosPanel } from "./intervention-data-panels";
 import { ProblemsPanel } from "./problems-panel";
 import { SynchronisationPanel } from "./synchronisation-panel";
-
-/** While a publication is on its way, the page follows it closely. */
-const busyStates = new Set(["queued", "in_progress", "retrying"]);
+import { isUnderway } from "@/lib/publication/status";
 
 export function InterventionView({ reference }: { reference: string }) {
   const query = useQuery({
     queryKey: ["intervention", reference],
     queryFn: () => apiFetch<InterventionDetail>(`/api/dashboard/interventions/${encodeURIComponent(reference)}`),
-    refetchInterval: (q) => (q.state.data && busyStates.has(q.state.data.publication.status) ? 2_000 : 15_000),
+    // While a publication is on its way, the page follows it closely.
+    refetchInterval: (q) => (q.state.data && isUnderway(q.state.data.publication.status) ? 2_000 : 15_000),
   });
 
   return (

@@ -7,8 +7,7 @@ import { apiFetch } from "@/components/api";
 import { ConfirmButton } from "@/components/confirm-button";
 import { useViewer } from "@/components/providers";
 import { publicationLabels } from "@/components/status";
-
-const afterRequest = new Set<PublicationStatus>(["queued", "in_progress", "retrying"]);
+import { isUnderway } from "@/lib/publication/status";
 
 /** Publish now (never attempted) or Retry now (attempted before): operators and admins only. */
 export function PublishAction({ detail, onChanged }: { detail: InterventionDetail; onChanged: () => void }) {
@@ -22,7 +21,7 @@ export function PublishAction({ detail, onChanged }: { detail: InterventionDetai
   // Kept on screen after a request, even once published, so the outcome is confirmed in place.
   if (!viewer.can("operator") || (published && !mutation.isSuccess)) return null;
   // The page's own refreshed state once it shows the publication on its way; until then, the endpoint's answer.
-  const stateNow = mutation.data && (published || afterRequest.has(detail.publication.status) ? detail.publication.status : mutation.data.publication.status);
+  const stateNow = mutation.data && (published || isUnderway(detail.publication.status) ? detail.publication.status : mutation.data.publication.status);
 
   const retry = detail.publication.attempt_count > 0;
   const label = retry ? "Retry now" : "Publish now";

@@ -3,17 +3,17 @@ import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { alerts, beneficiaries, circuitBreakers, interventions, publicationAttempts, publications } from "@/db/schema";
 import { useTestDatabase } from "@/db/testing";
-import { enqueuePublication } from "@/jobs/queues";
-import { startPublicationWorker } from "@/jobs/publication-worker";
-import { eligibleInput, fastPipelineEnv, photosInput, sampleFileStorage, waitFor } from "@/jobs/test-support";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { config } from "@/lib/config";
 import { putIntervention } from "@/lib/interventions/intake";
+import { runPublication, type PublicationDeps } from "@/lib/publication/publish";
+import { createPublicationQueue } from "@/lib/publication/queue";
+import { pipelineSettings, type PipelineSettings } from "@/lib/publication/settings";
+import { eligibleInput, fastPipelineEnv, photosInput, sampleFileStorage, waitFor } from "@/lib/publication/test-support";
 import { fileStorage } from "@/lib/storage/files";
 import { createSymphonicsClient } from "@/lib/symphonics/client";
 import { startSandbox } from "@/sandbox/server";
-import { runPublication, type PublicationDeps } from "./publish";
-import { pipelineSettings, type PipelineSettings } from "./settings";
+import { startPublicationWorker } from "./publication-worker";
 
 Object.assign(process.env, fastPipelineEnv({ FILE_STORAGE_DIR: sampleFileStorage(photosInput(120).map((p) => p.file_path)) }));
 // The sandbox's fault injection draws from this, so each test picks the failure it needs.
@@ -22,7 +22,9 @@ const sandbox = await startSandbox({ port: 0, random: () => sandboxDraw, rateLim
 process.env.SYMPHONICS_BASE_URL = sandbox.url;
 const { db, url } = await useTestDatabase();
 const client = createSymphonicsClient({ baseUrl: sandbox.url, clientId: "sandbox-client", clientSecret: "sandbox-secret" });
+const queue = createPublicationQueue(url);
 afterAll(async () => {
+  await queue.stop();
   await client.close();
   await sandbox.close();
 });
@@ -34,9 +36,7 @@ function deps(settings: Partial<PipelineSettings> = {}): PublicationDeps {
     db,
     client,
     settings: { ...base, ...settings },
-    schedule: async (tx, request, at) => {
-      await enqueuePublication(tx, url, request, { startAfter: at });
-    },
+    schedule: queue.schedule,
     signUrl: (path, anchor) => fileStorage.signedUrl(path, anchor),
     fileExists: (path) => fileStorage.exists(path),
     now: () => new Date(clock),

@@ -10,14 +10,14 @@ import { PUT } from "@/app/api/interventions/[reference]/route";
 import { POST as webhookRoute } from "@/app/api/webhooks/symphonics/route";
 import { interventions, publicationAttempts, publications, webhookEvents } from "@/db/schema";
 import { useTestDatabase } from "@/db/testing";
-import { startPublicationWorker } from "@/jobs/publication-worker";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { config } from "@/lib/config";
 import { sampleInterventionInput } from "@/lib/interventions/sample";
+import { logger } from "@/lib/observability/logger";
+import { metrics } from "@/lib/observability/metrics";
+import { captureLogs } from "@/lib/observability/test-support";
 import { startSandbox } from "@/sandbox/server";
-import { logger } from "./logger";
-import { metrics } from "./metrics";
-import { captureLogs } from "./test-support";
+import { startPublicationWorker } from "./publication-worker";
 
 /**
  * One intervention goes the whole way, with real parts: the intake API, the worker publishing to

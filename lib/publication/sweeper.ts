@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { PUBLICATION_QUEUE, enqueuePublication } from "./queues";
+import type { PublicationQueue } from "./queue";
+import { underwaySql } from "./status";
 
 /** Publications untouched this long while underway must have a job; if not, they get one. */
 const ORPHAN_AFTER = "2 minutes";
@@ -11,22 +12,19 @@ const ORPHAN_AFTER = "2 minutes";
  * still drop one (a job that exhausted its crash retries, a manual purge), this finds the
  * publication without a job and queues it again. Returns how many it re-queued.
  */
-export async function requeueOrphans(db: Database, databaseUrl: string): Promise<number> {
+export async function requeueOrphans(db: Database, queue: PublicationQueue): Promise<number> {
   return db.transaction(async (tx) => {
     const orphans = await tx.execute<{ intervention_id: string; next_attempt_at: Date | null }>(sql`
       select p.intervention_id, p.next_attempt_at from publications p
-      where p.status in ('queued', 'retrying', 'in_progress')
+      where ${underwaySql(sql`p.status`)}
         and p.updated_at < now() - ${ORPHAN_AFTER}::interval
-        and not exists (
-          select 1 from pgboss.job j
-          where j.name = ${PUBLICATION_QUEUE} and j.singleton_key = p.intervention_id::text and j.state in ('created', 'retry', 'active'))
+        and not ${queue.hasLiveJob(sql`p.intervention_id`)}
       order by p.updated_at
       limit 500
       for update of p skip locked`);
     for (const orphan of orphans) {
-      await enqueuePublication(
+      await queue.enqueue(
         tx,
-        databaseUrl,
         { interventionId: orphan.intervention_id, trigger: "retry", triggeredBy: "system" },
         orphan.next_attempt_at ? { startAfter: new Date(orphan.next_attempt_at) } : {},
       );
