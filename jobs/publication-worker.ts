@@ -50,7 +50,7 @@ export async function startPublicationWorker(config: Config, logger: Logger): Pr
     max: 4,
     instanceName: "publication-worker",
   });
-  boss.on("error", (error) => logger.error({ err: error }, "pg-boss error"));
+  boss.on("error", (error) => logger.error({ err: { message: error.message, code: (error as { code?: string }).code } }, "pg-boss error"));
   await boss.start();
   await ensurePublicationQueue(boss, { heartbeatSeconds: config.WORKER_JOB_HEARTBEAT_SECONDS });
 
