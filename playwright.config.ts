@@ -5,8 +5,9 @@ import { defineConfig, devices } from "@playwright/test";
 /**
  * End-to-end tests against the product as the quickstart runs it in production mode (`npm start
  * -- --production`: web app, worker, Symphonics sandbox) on a fresh database of the PostgreSQL
- * server DATABASE_URL points at. The values are computed once, in the runner, and inherited by
- * its worker processes through the environment.
+ * server DATABASE_URL points at, which e2e/web-server.ts creates and drops once the product has
+ * stopped. The values are computed once, in the runner, and inherited by its worker processes
+ * through the environment.
  */
 function freePort(): string {
   const script = "const s=require('node:net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
@@ -40,7 +41,6 @@ export default defineConfig({
   workers: 1,
   retries: process.env.CI ? 1 : 0,
   reporter: [["list"], ["json"]],
-  globalTeardown: "./e2e/global-teardown.ts",
   use: {
     baseURL,
     trace: "retain-on-failure",
@@ -52,7 +52,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "npx tsx e2e/create-database.ts && npm start -- --production",
+    // Not `npx tsx`: the tsx command would SIGKILL the script, slow to acknowledge the stop signal.
+    command: "node --import tsx e2e/web-server.ts",
     url: `${baseURL}/login`,
     timeout: 600_000,
     reuseExistingServer: false,

@@ -170,8 +170,10 @@ async function main() {
     run("web", bin("next"), ["dev", "-p", String(port)], env);
   }
   await waitForHttp(`http://127.0.0.1:${port}/login`, 180_000);
-  run("sandbox", bin("tsx"), ["sandbox/main.ts"], env);
-  run("worker", bin("tsx"), ["jobs/worker.ts"], env);
+  // node with tsx's loader rather than the tsx command, which SIGKILLs a child that does not
+  // acknowledge a signal within 60 ms (as under load), cutting the worker's orderly stop short.
+  run("sandbox", process.execPath, ["--import", "tsx", "sandbox/main.ts"], env);
+  run("worker", process.execPath, ["--import", "tsx", "jobs/worker.ts"], env);
 
   log("");
   log(`Symphonics publications is running at http://localhost:${port}`);

@@ -1,7 +1,7 @@
 import { eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { publications, type Publication, type PublicationStatus } from "@/db/schema";
-import type { FieldProblem } from "@/lib/http/problem";
+import type { FieldProblem } from "@/lib/errors";
 
 /**
  * Where the publication of one intervention stands (the statuses are the `publication_status`
