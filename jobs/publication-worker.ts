@@ -10,6 +10,7 @@ import type { Config } from "@/lib/config";
 import { observeJobAttempt } from "@/lib/observability/jobs";
 import { runPublication, type PublicationDeps } from "@/lib/publication/publish";
 import { pipelineSettings } from "@/lib/publication/settings";
+import { databaseTokenStore } from "@/lib/publication/shared-token";
 import { fileStorage } from "@/lib/storage/files";
 import { createSymphonicsClient } from "@/lib/symphonics/client";
 import { enqueuePublication, ensurePublicationQueue, PUBLICATION_QUEUE, stopQueueClients, type PublicationJobData } from "./queues";
@@ -40,6 +41,7 @@ export async function startPublicationWorker(config: Config, logger: Logger): Pr
     baseUrl: config.SYMPHONICS_BASE_URL,
     clientId: config.SYMPHONICS_CLIENT_ID,
     clientSecret: config.SYMPHONICS_CLIENT_SECRET,
+    tokenStore: databaseTokenStore(db, config.SYMPHONICS_CLIENT_ID, config.SYMPHONICS_CLIENT_SECRET),
   });
 
   const boss = new PgBoss({
