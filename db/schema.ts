@@ -351,6 +351,18 @@ export const rateLimitBuckets = pgTable("rate_limit_buckets", {
   blockedUntil: timestamptz("blocked_until"),
 });
 
+/**
+ * The Symphonics access token every worker process uses (§1: 10 token requests a minute per
+ * client). Encrypted with a key derived from the client secret; its hash finds a refused token.
+ */
+export const symphonicsAccessTokens = pgTable("symphonics_access_tokens", {
+  clientId: text("client_id").primaryKey(),
+  tokenCiphertext: text("token_ciphertext"),
+  tokenHash: text("token_hash"),
+  renewAt: timestamptz("renew_at"),
+  updatedAt: updatedAt(),
+});
+
 export const workerHeartbeats = pgTable("worker_heartbeats", {
   workerId: text("worker_id").primaryKey(),
   hostname: text("hostname").notNull(),

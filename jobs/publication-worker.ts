@@ -11,6 +11,7 @@ import { observeJobAttempt } from "@/lib/observability/jobs";
 import { runPublication, type PublicationDeps } from "@/lib/publication/publish";
 import { createPublicationQueue, type PublicationJobData } from "@/lib/publication/queue";
 import { pipelineSettings } from "@/lib/publication/settings";
+import { databaseTokenStore } from "@/lib/publication/shared-token";
 import { requeueOrphans } from "@/lib/publication/sweeper";
 import { fileStorage } from "@/lib/storage/files";
 import { createSymphonicsClient } from "@/lib/symphonics/client";
@@ -40,6 +41,7 @@ export async function startPublicationWorker(config: Config, logger: Logger): Pr
     baseUrl: config.SYMPHONICS_BASE_URL,
     clientId: config.SYMPHONICS_CLIENT_ID,
     clientSecret: config.SYMPHONICS_CLIENT_SECRET,
+    tokenStore: databaseTokenStore(db, config.SYMPHONICS_CLIENT_ID, config.SYMPHONICS_CLIENT_SECRET),
   });
 
   const queue = createPublicationQueue(databaseUrl);

@@ -1,14 +1,16 @@
 import { z } from "zod";
 import { documentType, interventionStatus } from "@/db/schema";
 import { isSafeStoragePath } from "@/lib/storage/paths";
+import { isStorableText, storableTimestamp, UNSTORABLE_TEXT_MESSAGE } from "@/lib/values";
 
 /**
  * What the workforce application sends, in its own field names. Intake checks the shape and
  * sanity of the data; whether it makes a valid Symphonics dossier is the mapping's job
  * (lib/dossier), so an incomplete intervention can still be stored and corrected later.
  */
-const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
-const timestamp = z.iso.datetime({ offset: true, error: "must be an RFC 3339 date-time, e.g. 2026-11-20T15:42:00Z" });
+const text = (max: number) =>
+  z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
+const timestamp = storableTimestamp;
 const storagePath = z
   .string()
   .min(1, "must not be empty")
@@ -27,7 +29,7 @@ export const interventionInputSchema = z
     postal_code: text(20),
     city: text(200),
     pdl: text(40),
-    pce: z.string().trim().max(40, "must be at most 40 characters").nullish(),
+    pce: z.string().trim().max(40, "must be at most 40 characters").refine(isStorableText, UNSTORABLE_TEXT_MESSAGE).nullish(),
     operations: z.array(z.object({ code: text(40) }).strict()).max(100, "must have at most 100 items"),
     products: z.array(z.object({ name: text(300), model: text(300) }).strict()).max(200, "must have at most 200 items"),
     documents: z

@@ -19,6 +19,8 @@ const SENSITIVE_KEYS = new Set(
     "firstName", "lastName", "beneficiary_first_name", "beneficiary_last_name", "name", "fullName",
     "email", "beneficiary_email", "phone", "beneficiary_phone", "mobile", "address", "street", "addressLine",
     "pdl", "pce", "customer", "beneficiary",
+    // the values of a refused SQL statement (postgres' `parameters`, drizzle's `params`): any of the above
+    "parameters", "params", "args",
   ].map(normalise),
 );
 
@@ -30,21 +32,30 @@ export function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEYS.has(normalised) || SENSITIVE_SUFFIXES.some((suffix) => normalised.endsWith(suffix));
 }
 
-const TEXT_PATTERNS: [RegExp, string][] = [
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
+/**
+ * Patterns run on free text, each only when a cheap test says it can match, and each bounded, so
+ * that scrubbing stays linear in the (already truncated) text whatever an attacker puts in a path.
+ */
+const TEXT_PATTERNS: { when: (text: string) => boolean; pattern: RegExp; replacement: string }[] = [
+  { when: (t) => /bearer|basic/i.test(t), pattern: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, replacement: `$1 ${REDACTED}` },
   // credentials inside URLs: smtp://user:password@host
-  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+:[^\s/@]+@/gi, `$1${REDACTED}@`],
-  [/("(?:access|refresh|id)_token"\s*:\s*")(?:[^"\\]|\\.)*"/gi, `$1${REDACTED}"`],
-  [/\bwhsec_[A-Za-z0-9+/=]+/g, REDACTED],
-  [/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, REDACTED],
+  { when: (t) => t.includes("://") && t.includes("@"), pattern: /\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/:@]{1,256}:[^\s/@]{1,256}@/gi, replacement: `$1${REDACTED}@` },
+  { when: (t) => t.includes("_token"), pattern: /("(?:access|refresh|id)_token"\s*:\s*")(?:[^"\\]|\\.)*"/gi, replacement: `$1${REDACTED}"` },
+  { when: (t) => t.includes("whsec_"), pattern: /\bwhsec_[A-Za-z0-9+/=]+/g, replacement: REDACTED },
+  { when: (t) => t.includes("@"), pattern: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/g, replacement: REDACTED },
   // phone numbers: + or 0 followed by at least 8 more digits, spaces, dots or dashes between them
-  [/(?<![\w-])(?:\+|00|0)\d(?:[ .-]?\d){7,13}(?![\w-])/g, REDACTED],
+  { when: (t) => /\d/.test(t), pattern: /(?<![\w-])(?:\+|00|0)\d(?:[ .-]?\d){7,13}(?![\w-])/g, replacement: REDACTED },
+  // drizzle's "Failed query: … params: <the row's values>"
+  { when: (t) => t.includes("params:"), pattern: /\nparams: .*/gs, replacement: `\nparams: ${REDACTED}` },
 ];
+
+/** Longer free text is cut before any pattern runs: a log line needs no more, and the cost stays bounded. */
+export const MAX_TEXT_LENGTH = 2_048;
 
 /** Free text with every recognisable credential, email address and phone number replaced. */
 export function scrubText(text: string): string {
-  let out = text;
-  for (const [pattern, replacement] of TEXT_PATTERNS) out = out.replace(pattern, replacement);
+  let out = text.length > MAX_TEXT_LENGTH ? `${text.slice(0, MAX_TEXT_LENGTH)}…[truncated ${text.length - MAX_TEXT_LENGTH} characters]` : text;
+  for (const { when, pattern, replacement } of TEXT_PATTERNS) if (when(out)) out = out.replace(pattern, replacement);
   return out;
 }
 
@@ -64,13 +75,44 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * PostgreSQL's errors (postgres.js) carry the statement and its parameters, and their messages can
+ * quote a refused value (`invalid input syntax for type uuid: "…"`): only what locates the fault
+ * is kept — the SQLSTATE, the table, column and constraint, the server routine.
+ */
+function isDatabaseError(error: Error): error is Error & Record<string, unknown> {
+  return error.name === "PostgresError" || ("severity" in error && "routine" in error && typeof (error as { code?: unknown }).code === "string");
+}
+
+function redactDatabaseError(error: Error & Record<string, unknown>): Record<string, unknown> {
+  const located = { table: error.table_name, column: error.column_name, constraint: error.constraint_name, routine: error.routine };
+  return {
+    type: error.name,
+    code: error.code,
+    severity: error.severity,
+    message: `PostgreSQL refused the statement (SQLSTATE ${String(error.code)})`,
+    ...Object.fromEntries(Object.entries(located).filter(([, value]) => typeof value === "string")),
+  };
+}
+
+/** The stack's frames only: its first lines repeat the message, which is logged scrubbed apart. */
+function stackFrames(stack: string): string {
+  return scrubText(
+    stack
+      .split("\n")
+      .filter((line) => /^\s+at /.test(line))
+      .join("\n"),
+  );
+}
+
 function redactError(error: Error, depth: number): Record<string, unknown> {
+  if (isDatabaseError(error)) return redactDatabaseError(error);
   const extra = redact({ ...error }, depth + 1) as Record<string, unknown>;
   return {
     ...extra,
     type: error.name,
     message: scrubText(error.message),
-    ...(error.stack ? { stack: scrubText(error.stack) } : {}),
+    ...(error.stack ? { stack: stackFrames(error.stack) } : {}),
     ...(error.cause !== undefined ? { cause: redact(error.cause, depth + 1) } : {}),
   };
 }

@@ -2,7 +2,7 @@ import path from "node:path";
 
 /** A stored file path: relative, normalised, never leaving the storage root. */
 export function isSafeStoragePath(relative: string): boolean {
-  if (!relative || relative.includes("\0") || relative.includes("\\")) return false;
+  if (!relative || relative.includes("\0") || relative.includes("\\") || !relative.isWellFormed()) return false;
   if (relative.startsWith("/")) return false;
   const normalised = path.posix.normalize(relative);
   return normalised === relative && !normalised.startsWith("../") && normalised !== "..";

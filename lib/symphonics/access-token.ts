@@ -5,10 +5,32 @@ import type { Redactor } from "./redaction";
 import { oauthErrorSchema, tokenSchema } from "./responses";
 import { exchange } from "./transport";
 
+/** A token and when its holders should renew it (epoch ms of the client's clock). */
+export interface StoredToken {
+  token: string;
+  renewAt: number;
+}
+
 /**
- * OAuth 2.0 client credentials (§1). One token per client instance, shared by all its calls,
- * renewed shortly before it expires; at most one request to the token endpoint at a time, since
- * it allows only 10 per minute.
+ * Where every process of one client shares its token (§1: 10 token requests a minute per client,
+ * however many workers run or restart). Implemented over the product's database
+ * (lib/publication/shared-token.ts); without one, the token is the client instance's own.
+ */
+export interface SharedTokenStore {
+  read(): Promise<StoredToken | null>;
+  /**
+   * Runs `fetch` as the only fetcher among the processes sharing the store, unless the token
+   * found under its lock is `fresh` (another process renewed it meanwhile), and stores the result.
+   */
+  renew(fetch: () => Promise<StoredToken | null>, fresh: (token: StoredToken) => boolean): Promise<StoredToken | null>;
+  /** Forgets a token Symphonics refused, unless it has been replaced already. */
+  forget(token: string): Promise<void>;
+}
+
+/**
+ * OAuth 2.0 client credentials (§1). One token per client (per store, when one is shared), used
+ * by all its calls, renewed shortly before it expires; at most one request to the token endpoint
+ * at a time, since it allows only 10 per minute.
  */
 export interface AccessTokenConfig {
   tokenUrl: string;
@@ -19,6 +41,7 @@ export interface AccessTokenConfig {
   dispatcher: Dispatcher;
   redactor: Redactor;
   now: () => number;
+  shared?: SharedTokenStore;
 }
 
 export type TokenResult = { ok: true; token: string } | { ok: false; outcome: FailedOutcome };
@@ -26,9 +49,12 @@ export type TokenResult = { ok: true; token: string } | { ok: false; outcome: Fa
 /** §1: the endpoint allows 10 requests a minute; the wait assumed when slow_down omits Retry-After. */
 const DEFAULT_SLOW_DOWN_MS = 6000;
 
+/** A token obtained, with the exchange that fetched it when this process made one. */
+type Obtained = { result: TokenResult; outcome: Outcome<unknown> | null };
+
 export class AccessTokens {
-  private current: { token: string; renewAt: number } | null = null;
-  private inFlight: Promise<{ result: TokenResult; outcome: Outcome<unknown> }> | null = null;
+  private current: StoredToken | null = null;
+  private inFlight: Promise<Obtained> | null = null;
 
   /** HTTP Basic credentials; RFC 6749 §2.3.1 form-encodes id and secret before base64. */
   private readonly credentials: string;
@@ -46,12 +72,12 @@ export class AccessTokens {
    * exchange to its observer: it happened once, whoever else waited for it.
    */
   async get(observe: ExchangeObserver | undefined): Promise<TokenResult> {
-    if (this.current && this.config.now() < this.current.renewAt) return { ok: true, token: this.current.token };
+    if (this.current && this.fresh(this.current)) return { ok: true, token: this.current.token };
     if (this.inFlight) return (await this.inFlight).result;
-    this.inFlight = this.fetchToken();
+    this.inFlight = this.obtain();
     try {
       const { result, outcome } = await this.inFlight;
-      await observe?.(attemptRecord(outcome));
+      if (outcome) await observe?.(attemptRecord(outcome));
       return result;
     } finally {
       this.inFlight = null;
@@ -59,8 +85,42 @@ export class AccessTokens {
   }
 
   /** Forget a token Symphonics refused, unless another call already replaced it. */
-  invalidate(token: string): void {
+  async invalidate(token: string): Promise<void> {
     if (this.current?.token === token) this.current = null;
+    // Before the next get: otherwise it would read the refused token back from the store.
+    await this.config.shared?.forget(token).catch(() => {});
+  }
+
+  private fresh = (token: StoredToken) => this.config.now() < token.renewAt;
+
+  /** The shared token when it is fresh, else one fetched by whichever process gets the store's lock. */
+  private async obtain(): Promise<Obtained> {
+    const { shared } = this.config;
+    if (!shared) return this.fetchToken();
+    // Set when this process is the one that called the token endpoint: it reports the exchange.
+    const own: { fetched?: Obtained } = {};
+    try {
+      const stored = await shared.read();
+      const token =
+        stored && this.fresh(stored)
+          ? stored
+          : await shared.renew(async () => {
+              own.fetched = await this.fetchToken();
+              return own.fetched.result.ok ? this.current : null;
+            }, this.fresh);
+      if (own.fetched) return own.fetched;
+      if (token) return this.adopt(token);
+    } catch {
+      // The store is out of reach (database down): a token of our own keeps the calls going.
+      if (own.fetched) return own.fetched;
+    }
+    return this.fetchToken();
+  }
+
+  private adopt(token: StoredToken): Obtained {
+    this.config.redactor.rememberToken(token.token);
+    this.current = token;
+    return { result: { ok: true, token: token.token }, outcome: null };
   }
 
   private async fetchToken(): Promise<{ result: TokenResult; outcome: Outcome<unknown> }> {

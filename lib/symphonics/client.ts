@@ -1,7 +1,7 @@
 import { Agent, type Dispatcher } from "undici";
 import type { z } from "zod";
 import type { AddPhotosPayload, DossierPayload } from "@/lib/dossier/payload-schema";
-import { AccessTokens } from "./access-token";
+import { AccessTokens, type SharedTokenStore } from "./access-token";
 import { classifyNoAnswer, classifyV1Answer, type ExchangeContext } from "./classify";
 import { isValidIdempotencyKey } from "./idempotency";
 import { attemptRecord, type ExchangeObserver, type Operation, type Outcome } from "./outcomes";
@@ -36,6 +36,8 @@ export interface SymphonicsClientConfig {
   now?: () => number;
   /** An undici dispatcher instead of the client's own keep-alive Agent: its owner sets its connect timeout and closes it. */
   dispatcher?: Dispatcher;
+  /** Shares one token between every process of this client (the workers), instead of one per instance. */
+  tokenStore?: SharedTokenStore;
 }
 
 /**
@@ -89,6 +91,7 @@ export function createSymphonicsClient(config: SymphonicsClientConfig): Symphoni
     dispatcher,
     redactor,
     now,
+    shared: config.tokenStore,
   });
 
   async function attempt<T>(spec: CallSpec<T>, token: string, body: string | undefined) {
@@ -134,12 +137,12 @@ export function createSymphonicsClient(config: SymphonicsClientConfig): Symphoni
     if (tokenRefused) {
       // §1: an expired or revoked token: a new token, and the same call (same key) once more.
       await observe?.(attemptRecord(outcome));
-      tokens.invalidate(first.token);
+      await tokens.invalidate(first.token);
       const second = await tokens.get(observe);
       if (!second.ok) return second.outcome;
       ({ outcome, tokenRefused } = await attempt(spec, second.token, body));
       if (tokenRefused && outcome.kind === "authentication") {
-        tokens.invalidate(second.token);
+        await tokens.invalidate(second.token);
         outcome = { ...outcome, configurationFault: false, message: `${outcome.message}; a freshly issued token was refused too.` };
       }
     }

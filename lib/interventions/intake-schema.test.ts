@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { zodProblems } from "@/lib/errors";
+import { interventionInputSchema, interventionPatchSchema } from "./intake-schema";
+import { sampleInterventionInput } from "./sample";
+
+const problemsOf = (input: unknown) => {
+  const parsed = interventionInputSchema.safeParse(input);
+  return parsed.success ? [] : zodProblems(parsed.error);
+};
+
+describe("intake refuses values the database cannot hold or give back", () => {
+  const valid = sampleInterventionInput();
+
+  it("accepts the sample", () => {
+    expect(problemsOf(valid)).toEqual([]);
+  });
+
+  it.each([
+    ["a NUL character in a name", { beneficiary_first_name: "Jean\u0000ne" }, "beneficiary_first_name"],
+    ["a NUL character alone in the PCE", { pce: "\u0000" }, "pce"],
+    ["a lone surrogate in the city", { city: "Lyon\ud800" }, "city"],
+    ["a NUL character in a photo path", { photos: [{ file_path: "photos/a\u0000.jpg" }] }, "photos[0].file_path"],
+    ["a contract signed in year 30", { contract_signed_at: "0030-11-14T16:23:19Z" }, "contract_signed_at"],
+    ["a contract signed in year 0", { contract_signed_at: "0000-01-01T00:00:00Z" }, "contract_signed_at"],
+    ["a contract signed in 2101", { contract_signed_at: "2101-01-01T00:00:00Z" }, "contract_signed_at"],
+  ])("refuses %s, naming the field", (_, change, field) => {
+    const problems = problemsOf({ ...valid, ...change });
+    expect(problems.map((problem) => problem.field)).toEqual([field]);
+  });
+
+  it("refuses a document signed in year 30 in a PATCH, naming the document", () => {
+    const parsed = interventionPatchSchema.safeParse({ documents: [{ file_path: "docs/contrat.pdf", signed_at: "0030-01-01T00:00:00Z" }] });
+    expect(parsed.success).toBe(false);
+    expect(zodProblems(parsed.error!)).toEqual([{ field: "documents[0].signed_at", message: "must be between 1970-01-01 and 2100-12-31" }]);
+  });
+
+  it("keeps well-formed text that is not ASCII", () => {
+    expect(problemsOf({ ...valid, beneficiary_first_name: "Zoë 🌱", city: "Saint-Étienne" })).toEqual([]);
+  });
+});
