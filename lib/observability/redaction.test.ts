@@ -49,6 +49,20 @@ describe("database errors in the log", () => {
   });
 });
 
+describe("errors carrying objects", () => {
+  it("logs an error's code but not the client object a library hung on it", () => {
+    const error = Object.assign(new Error("Connection terminated unexpectedly"), {
+      code: "57P01",
+      client: { connectionParameters: { user: "publisher", password: "pg-password-123" }, queryQueue: new Array(500).fill({ text: "select 1" }) },
+    });
+    const out = JSON.stringify(redact({ err: error }));
+    expect(out).toContain("57P01");
+    expect(out).not.toContain("connectionParameters");
+    expect(out).not.toContain("queryQueue");
+    expect(out.length).toBeLessThan(2_000);
+  });
+});
+
 describe("cost of redaction", () => {
   it("stays in microseconds for a hostile 4,000-character value, whatever its shape", () => {
     const hostile = ["a".repeat(4_000), `/files/${"x.".repeat(2_000)}`, "0".repeat(4_000), `${"a".repeat(3_999)}@`, "0 ".repeat(2_000)];

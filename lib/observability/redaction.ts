@@ -107,7 +107,10 @@ function stackFrames(stack: string): string {
 
 function redactError(error: Error, depth: number): Record<string, unknown> {
   if (isDatabaseError(error)) return redactDatabaseError(error);
-  const extra = redact({ ...error }, depth + 1) as Record<string, unknown>;
+  // Only the facts an error carries (code, errno, status…): libraries hang whole objects on their
+  // errors (pg its client with its connection settings), which would flood a line or leak.
+  const facts = Object.fromEntries(Object.entries(error).filter(([, value]) => ["string", "number", "boolean"].includes(typeof value)));
+  const extra = redact(facts, depth + 1) as Record<string, unknown>;
   return {
     ...extra,
     type: error.name,
