@@ -11,24 +11,38 @@ import { startPublicationWorker } from "./publication-worker";
 // The product's logger: JSON lines with correlation ids, secrets and personal data redacted.
 const logger = productLogger().child({ process: "worker" });
 
+type Started = { stop(): Promise<void> };
+
+// Listened for before anything starts: a signal that arrives while the worker is still starting
+// (a slow start under load) must stop it in order, not kill it with the default handler.
+let stopping: string | null = null;
+let started: Started[] | null = null;
+
+function stopAll(parts: Started[]) {
+  Promise.all(parts.map((part) => part.stop())).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      logger.error({ err: error }, "stop failed");
+      process.exit(1);
+    },
+  );
+}
+
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = signal;
+    logger.info({ signal }, started ? "stopping: finishing the jobs in flight" : "stopping once started");
+    if (started) stopAll(started);
+  });
+}
+
 async function main() {
+  logger.info("publication worker starting");
   const worker = await startPublicationWorker(config(), logger);
   const operations = await startWorkerOperations(config());
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "stopping: finishing the jobs in flight");
-    Promise.all([worker.stop(), operations.stop()]).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "stop failed");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
+  started = [worker, operations];
+  if (stopping) stopAll(started);
 }
 
 main().catch((error: unknown) => {
