@@ -174,8 +174,11 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     role: staffRole("role").notNull(),
     disabledAt: timestamptz("disabled_at"),
+    /** Sign-in attempts since the last success or lock, counted before the password is checked. */
     failedLoginCount: integer("failed_login_count").notNull().default(0),
     lockedUntil: timestamptz("locked_until"),
+    /** Carried in every session token; signing out increments it, which ends those sessions. */
+    sessionVersion: integer("session_version").notNull().default(0),
     lastLoginAt: timestamptz("last_login_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -349,6 +352,19 @@ export const rateLimitBuckets = pgTable("rate_limit_buckets", {
   refilledAt: timestamptz("refilled_at").notNull().defaultNow(),
   /** Set from a 429's Retry-After: nobody sends before it. */
   blockedUntil: timestamptz("blocked_until"),
+});
+
+/**
+ * Sign-in attempts counted where there is no user row to count them on: unknown emails
+ * (`email:<address>`, locked exactly like an account, so a lock says nothing about existence)
+ * and clients (`client:<address>`, whose wait grows with their failures).
+ */
+export const loginThrottle = pgTable("login_throttle", {
+  key: text("key").primaryKey(),
+  attempts: integer("attempts").notNull().default(0),
+  /** No attempt is checked before this time. */
+  lockedUntil: timestamptz("locked_until"),
+  updatedAt: updatedAt(),
 });
 
 export const workerHeartbeats = pgTable("worker_heartbeats", {
