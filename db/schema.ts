@@ -356,16 +356,21 @@ export const rateLimitBuckets = pgTable("rate_limit_buckets", {
 
 /**
  * Sign-in attempts counted where there is no user row to count them on: unknown emails
- * (`email:<address>`, locked exactly like an account, so a lock says nothing about existence)
- * and clients (`client:<address>`, whose wait grows with their failures).
+ * (`email:…`, locked exactly like an account, so a lock says nothing about existence) and
+ * clients (`client:…`, whose wait grows with their failures). Keys hold a SHA-256 of the email
+ * or address, not the personal data itself.
  */
-export const loginThrottle = pgTable("login_throttle", {
-  key: text("key").primaryKey(),
-  attempts: integer("attempts").notNull().default(0),
-  /** No attempt is checked before this time. */
-  lockedUntil: timestamptz("locked_until"),
-  updatedAt: updatedAt(),
-});
+export const loginThrottle = pgTable(
+  "login_throttle",
+  {
+    key: text("key").primaryKey(),
+    attempts: integer("attempts").notNull().default(0),
+    /** No attempt is checked before this time. */
+    lockedUntil: timestamptz("locked_until"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("login_throttle_updated_at_idx").on(t.updatedAt)],
+);
 
 export const workerHeartbeats = pgTable("worker_heartbeats", {
   workerId: text("worker_id").primaryKey(),

@@ -5,4 +5,5 @@ CREATE TABLE "login_throttle" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-ALTER TABLE "users" ADD COLUMN "session_version" integer DEFAULT 0 NOT NULL;
+ALTER TABLE "users" ADD COLUMN "session_version" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+CREATE INDEX "login_throttle_updated_at_idx" ON "login_throttle" USING btree ("updated_at");

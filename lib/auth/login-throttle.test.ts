@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
+import { eq, lte } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { useTestDatabase } from "@/db/testing";
-import { auditLog, users } from "@/db/schema";
+import { auditLog, loginThrottle, users } from "@/db/schema";
 import { CLIENT_FREE_FAILURES, LOCK_MINUTES, MAX_FAILED_LOGINS, verifyLogin } from "./login";
 import * as passwords from "./passwords";
 import { authOptions } from "./session";
@@ -92,6 +92,19 @@ describe("the per-client throttle", () => {
     expect(parallel.filter((r) => !r.ok && r.reason === "invalid")).toHaveLength(1);
     // A client quiet for a while starts again.
     expect(await verifyLogin(db, "hugo@example.fr", password, new Date(at3.getTime() + 60 * 60_000), client)).toMatchObject({ ok: true });
+  });
+});
+
+describe("the throttle table", () => {
+  it("holds no email or address, and forgets what was untouched for a day", async () => {
+    await newUser("lena@example.fr");
+    const then = new Date("2026-11-20T08:00:00Z");
+    await verifyLogin(db, "mistyped@example.fr", "guess", then, "198.51.100.77");
+    const keys = (await db.select({ key: loginThrottle.key }).from(loginThrottle)).map((row) => row.key).join(" ");
+    expect(keys).not.toMatch(/mistyped|@|198\.51/);
+    expect(await db.select().from(loginThrottle).where(lte(loginThrottle.updatedAt, then))).toHaveLength(2);
+    await verifyLogin(db, "lena@example.fr", password, new Date(then.getTime() + 25 * 3_600_000), "198.51.100.78");
+    expect(await db.select().from(loginThrottle).where(lte(loginThrottle.updatedAt, then))).toHaveLength(0);
   });
 });
 

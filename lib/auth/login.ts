@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { and, eq, isNull, lt, lte, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { loginThrottle, users, type StaffRole } from "@/db/schema";
@@ -12,6 +13,8 @@ export const CLIENT_FREE_FAILURES = 10;
 const CLIENT_MAX_WAIT_SECONDS = 300;
 /** A client that has tried nothing for this long starts again. */
 const CLIENT_QUIET_MINUTES = 15;
+/** Throttle rows untouched this long hold nothing that still matters, and are deleted. */
+const THROTTLE_KEPT_HOURS = 24;
 
 // A valid argon2id hash of a random password: verifying against it for unknown emails and locked
 // accounts makes every refusal take as long as a real check, so timing reveals neither.
@@ -29,6 +32,7 @@ export interface LoggedInUser {
 export type LoginResult = { ok: true; user: LoggedInUser } | { ok: false; reason: "invalid" } | { ok: false; reason: "locked"; until: Date | null };
 
 const at = (now: Date) => sql`${now.toISOString()}::timestamptz`;
+const throttleKey = (kind: "email" | "client", value: string) => `${kind}:${createHash("sha256").update(value).digest("base64url")}`;
 
 /**
  * The attempt counter of an account (a user row, or a throttle row for an unknown email): one
@@ -88,6 +92,10 @@ const releaseClientAttempt = (db: Executor, key: string) =>
     .set({ attempts: sql`greatest(${loginThrottle.attempts} - 1, 0)` })
     .where(eq(loginThrottle.key, key));
 
+// Done on successful sign-ins, which every working day brings, so no job is needed for it.
+const purgeStaleThrottle = (db: Executor, now: Date) =>
+  db.delete(loginThrottle).where(lt(loginThrottle.updatedAt, new Date(now.getTime() - THROTTLE_KEPT_HOURS * 3_600_000)));
+
 /**
  * Checks an email and password. Every attempt is counted before the password is checked, per
  * account (known or not) and per client address; the fifth wrong password in a row locks the
@@ -96,14 +104,14 @@ const releaseClientAttempt = (db: Executor, key: string) =>
  * password check of the same cost.
  */
 export async function verifyLogin(db: Executor, email: string, password: string, now = new Date(), client: string | null = null): Promise<LoginResult> {
-  const clientKey = client === null ? null : `client:${client}`;
+  const clientKey = client === null ? null : throttleKey("client", client);
   if (clientKey && !(await takeClientAttempt(db, clientKey, now))) return { ok: false, reason: "locked", until: null };
   const address = email.trim().toLowerCase();
   const [user] = await db
     .select()
     .from(users)
     .where(eq(sql`lower(${users.email})`, address));
-  const emailKey = `email:${address}`;
+  const emailKey = throttleKey("email", address);
   const attempt = user ? await takeUserAttempt(db, user.id, now) : await takeEmailAttempt(db, emailKey, now);
   if (attempt === null) {
     await verifyPassword(DECOY_HASH, password);
@@ -117,6 +125,7 @@ export async function verifyLogin(db: Executor, email: string, password: string,
       .set({ failedLoginCount: 0, lockedUntil: null, lastLoginAt: now, updatedAt: sql`now()` })
       .where(eq(users.id, user.id));
     if (clientKey) await releaseClientAttempt(db, clientKey);
+    await purgeStaleThrottle(db, now);
     return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion } };
   }
   if (attempt < MAX_FAILED_LOGINS) return { ok: false, reason: "invalid" };
