@@ -72,7 +72,7 @@ async function takeEmailAttempt(db: Executor, key: string, now: Date): Promise<n
  */
 async function takeClientAttempt(db: Executor, key: string, now: Date): Promise<boolean> {
   const attempts = sql`case when ${loginThrottle.updatedAt} <= ${at(now)} - make_interval(mins => ${CLIENT_QUIET_MINUTES}) then 1 else ${loginThrottle.attempts} + 1 end`;
-  const wait = (n: SQL | number) =>
+  const wait = (n: SQL) =>
     sql`case when ${n} > ${CLIENT_FREE_FAILURES} then ${at(now)} + make_interval(secs => least(power(2, ${n} - ${CLIENT_FREE_FAILURES} - 1), ${CLIENT_MAX_WAIT_SECONDS})) end`;
   const rows = await db
     .insert(loginThrottle)
