@@ -1,5 +1,5 @@
 import { encode, type JWT } from "next-auth/jwt";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { useTestDatabase } from "@/db/testing";
 import { verifyLogin } from "./login";
 import { authOptions, principalForSessionToken } from "./session";
@@ -26,6 +26,18 @@ describe("sessions", () => {
     // Signing in again gives a working session.
     const second = await signIn("olga@example.fr", "a long enough password");
     expect(await principalForSessionToken(db, second.token)).toMatchObject({ label: "olga@example.fr" });
+  });
+
+  it("use __Secure- cookies, never sent over plain http, when the app is served over https", async () => {
+    expect(authOptions().useSecureCookies).toBe(false);
+    vi.resetModules();
+    vi.stubEnv("PUBLIC_BASE_URL", "https://publications.installer.example");
+    try {
+      const { authOptions: overHttps } = await import("./session");
+      expect(overHttps().useSecureCookies).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("send next-auth's redirects only to this application", async () => {
