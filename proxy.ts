@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { safeRedirectTarget } from "@/lib/auth/redirect";
 import { sessionTokenFromCookies, sessionUserId } from "@/lib/auth/session-token";
 
 /**
@@ -9,7 +10,7 @@ export async function proxy(request: NextRequest) {
   const token = sessionTokenFromCookies(request.cookies.getAll());
   if (token && (await sessionUserId(token))) return NextResponse.next();
   const login = new URL("/login", request.url);
-  const target = request.nextUrl.pathname + request.nextUrl.search;
+  const target = safeRedirectTarget(request.nextUrl.pathname + request.nextUrl.search, request.nextUrl.origin);
   if (target !== "/") login.searchParams.set("callbackUrl", target);
   return NextResponse.redirect(login);
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { NextConfig } from "next";
 import { describe, expect, it } from "vitest";
 
-const { default: nextConfig } = (await import(path.resolve("next.config.mjs"))) as { default: NextConfig };
+const { default: nextConfig } = (await import(path.resolve("next.config.ts"))) as { default: NextConfig };
 
 /** The path a route handler file answers, with a sample value in each dynamic segment. */
 function pathOf(file: string): string {

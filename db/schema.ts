@@ -174,8 +174,11 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     role: staffRole("role").notNull(),
     disabledAt: timestamptz("disabled_at"),
+    /** Sign-in attempts since the last success or lock, counted before the password is checked. */
     failedLoginCount: integer("failed_login_count").notNull().default(0),
     lockedUntil: timestamptz("locked_until"),
+    /** Carried in every session token; signing out increments it, which ends those sessions. */
+    sessionVersion: integer("session_version").notNull().default(0),
     lastLoginAt: timestamptz("last_login_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -362,6 +365,24 @@ export const symphonicsAccessTokens = pgTable("symphonics_access_tokens", {
   renewAt: timestamptz("renew_at"),
   updatedAt: updatedAt(),
 });
+
+/**
+ * Sign-in attempts counted where there is no user row to count them on: unknown emails
+ * (`email:…`, locked exactly like an account, so a lock says nothing about existence) and
+ * clients (`client:…`, whose wait grows with their failures). Keys hold a SHA-256 of the email
+ * or address, not the personal data itself.
+ */
+export const loginThrottle = pgTable(
+  "login_throttle",
+  {
+    key: text("key").primaryKey(),
+    attempts: integer("attempts").notNull().default(0),
+    /** No attempt is checked before this time. */
+    lockedUntil: timestamptz("locked_until"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("login_throttle_updated_at_idx").on(t.updatedAt)],
+);
 
 export const workerHeartbeats = pgTable("worker_heartbeats", {
   workerId: text("worker_id").primaryKey(),

@@ -43,7 +43,7 @@ test("a wrong password is refused with a readable message", async ({ page }) => 
   await page.getByLabel("Email").fill("operator@demo.local");
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "wrong" })).toHaveText("The email or the password is wrong.");
+  await expect(page.getByRole("alert").filter({ hasText: "wrong" })).toHaveText("The email or the password is wrong, or there were too many attempts: wait a few minutes and try again.");
   await expect(page).toHaveURL(/\/login/);
 });
 

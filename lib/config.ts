@@ -13,6 +13,8 @@ const configSchema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     DATABASE_URL: z.string().url(),
     PUBLIC_BASE_URL: z.string().url().default("http://localhost:3000"),
+    /** The app sits behind a reverse proxy: only then are its X-Forwarded-* headers believed. */
+    TRUST_PROXY: z.stringbool({ error: "must be true or false" }).default(false),
     /** Base of the signed file URLs sent to Symphonics, which requires https. */
     FILES_PUBLIC_BASE_URL: z.string().url().optional(),
     FILE_STORAGE_DIR: z.string().min(1).default(path.join(process.cwd(), ".data", "files")),
@@ -114,7 +116,7 @@ let cached: { env: string; config: Config } | undefined;
 
 /** The process's configuration; re-read when DATABASE_URL changes (each test file has its own). */
 export function config(): Config {
-  const key = `${process.env.DATABASE_URL}|${process.env.FILE_STORAGE_DIR}|${process.env.FILES_PUBLIC_BASE_URL}`;
+  const key = `${process.env.DATABASE_URL}|${process.env.FILE_STORAGE_DIR}|${process.env.FILES_PUBLIC_BASE_URL}|${process.env.TRUST_PROXY}`;
   if (cached?.env !== key) cached = { env: key, config: parseConfig(process.env) };
   return cached.config;
 }

@@ -2,14 +2,14 @@
 
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
-import { LOCKED_ERROR_PREFIX } from "@/lib/auth/login-errors";
+import { safeRedirectTarget } from "@/lib/auth/redirect";
+
+// One message for a wrong password, an unknown email and a lock: telling them apart would tell
+// an attacker which accounts exist.
+const REFUSED_MESSAGE = "The email or the password is wrong, or there were too many attempts: wait a few minutes and try again.";
 
 function messageFor(error: string): string {
-  if (error.startsWith(LOCKED_ERROR_PREFIX)) {
-    const until = new Date(error.slice(LOCKED_ERROR_PREFIX.length));
-    return `Too many failed attempts: this account is locked until ${until.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}. Try again then, or ask an administrator.`;
-  }
-  if (error === "CredentialsSignin") return "The email or the password is wrong.";
+  if (error === "CredentialsSignin") return REFUSED_MESSAGE;
   return "Signing in failed; please try again.";
 }
 
@@ -26,7 +26,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       const result = await signIn("credentials", { email: form.get("email"), password: form.get("password"), redirect: false });
       if (result?.ok && !result.error) {
         // A full navigation, so every server component renders with the new session.
-        window.location.assign(callbackUrl);
+        window.location.assign(safeRedirectTarget(callbackUrl, window.location.origin));
         return;
       }
       setError(messageFor(result?.error ?? ""));

@@ -80,6 +80,17 @@ describe("cross-site request forgery", () => {
     expect(await failure(authenticate(request("DELETE", { cookie, origin: "http://evil.example" })))).toMatchObject({ status: 403 });
   });
 
+  it("believes X-Forwarded-Host only behind a proxy the configuration names", async () => {
+    const proxied = { cookie, origin: "https://admin.installer.example", "x-forwarded-host": "admin.installer.example" };
+    expect(await failure(authenticate(request("POST", proxied)))).toEqual({ status: 403, code: "cross_site_request" });
+    process.env.TRUST_PROXY = "true";
+    try {
+      expect(await authenticate(request("POST", proxied))).toMatchObject({ id: userId });
+    } finally {
+      delete process.env.TRUST_PROXY;
+    }
+  });
+
   it("lets reads through and exempts API tokens, which browsers never attach by themselves", async () => {
     expect(await authenticate(request("GET", { cookie, "sec-fetch-site": "cross-site" }))).toMatchObject({ id: userId });
     const { token } = await createApiToken(db, "workforce", "operator");

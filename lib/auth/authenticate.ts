@@ -1,5 +1,6 @@
 import type { StaffRole } from "@/db/schema";
 import { getDb } from "@/db/client";
+import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { principalForApiToken } from "./api-tokens";
 import { hasRole, type Principal } from "./roles";
@@ -16,13 +17,15 @@ export const crossSiteRequest = () =>
  * change must prove it comes from our own pages: Sec-Fetch-Site says so in every current
  * browser; Origin is the fallback. A request carrying neither is refused, since every browser
  * sends Origin with a POST, PUT, PATCH or DELETE. API tokens are not ambient, so they are exempt.
+ * X-Forwarded-Host is anyone's to send, so it names our host only behind a proxy (TRUST_PROXY).
  */
 export function isSameOriginRequest(request: Request): boolean {
   const fetchSite = request.headers.get("sec-fetch-site");
   if (fetchSite) return fetchSite === "same-origin";
   const origin = request.headers.get("origin");
   if (!origin) return false;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? new URL(request.url).host;
+  const forwardedHost = config().TRUST_PROXY ? request.headers.get("x-forwarded-host") : null;
+  const host = forwardedHost ?? request.headers.get("host") ?? new URL(request.url).host;
   try {
     return new URL(origin).host === host;
   } catch {

@@ -46,12 +46,20 @@ export function parseCookieHeader(header: string | null): { name: string; value:
   });
 }
 
-/** The user id of a valid, unexpired session token, without touching the database (for the proxy). */
-export async function sessionUserId(token: string): Promise<string | null> {
+/**
+ * The user id and session version of a valid, unexpired session token, without touching the
+ * database. A token without a version predates sign-out revocation and counts as version 0.
+ */
+export async function sessionClaims(token: string): Promise<{ userId: string; sessionVersion: number } | null> {
   const payload = await decode({ token, secret: sessionSecret() }).catch(() => null);
   if (!payload?.sub) return null;
   // jose checks `exp` with 15 s tolerance; session expiry is enforced here too, exactly.
   if (typeof payload.exp === "number" && payload.exp * 1000 <= Date.now()) return null;
-  return payload.sub;
+  return { userId: payload.sub, sessionVersion: typeof payload.sessionVersion === "number" ? payload.sessionVersion : 0 };
+}
+
+/** The user id of a valid, unexpired session token (for the proxy, which only checks the signature). */
+export async function sessionUserId(token: string): Promise<string | null> {
+  return (await sessionClaims(token))?.userId ?? null;
 }
 
