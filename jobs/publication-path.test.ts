@@ -51,7 +51,8 @@ const sandbox = await startSandbox({
   port: 0,
   clients: [{ clientId: "publisher", clientSecret: CLIENT_SECRET }],
   rateLimit: false,
-  processingDelayMs: 20,
+  // Long enough that its webhooks (received, processing, the verdict) arrive in order even on a loaded machine.
+  processingDelayMs: 300,
   webhookUrl: `http://127.0.0.1:${(webhookServer.address() as AddressInfo).port}/api/webhooks/symphonics`,
   webhookSecret: WEBHOOK_SECRET,
 });

@@ -48,11 +48,14 @@ describe("rate limiter in PostgreSQL", () => {
     const settings = bucket({ perSecond: 50, burst: 1, maxWaitMs: 10_000 });
     const pools = Array.from({ length: 4 }, () => connect(url, { max: 4 }));
     try {
+      const started = performance.now();
       const reservations = await Promise.all(Array.from({ length: 100 }, (_, i) => reserveRequests(pools[i % 4]!.db, settings)));
+      // On a loaded machine the 100 reservations themselves spread over this long, and each wait counts from its own.
+      const spreadMs = performance.now() - started;
       const waits = reservations.map((r) => (r.granted ? r.waitMs : Number.NaN)).sort((a, b) => a - b);
       // 100 requests at 50/s with a burst of 1 take about 2 s, whatever connection asked.
       expect(waits.every(Number.isFinite)).toBe(true);
-      expect(waits[99]).toBeGreaterThan(1_800);
+      expect(waits[99]! + spreadMs).toBeGreaterThan(1_800);
       expect(waits[99]).toBeLessThan(2_100);
       for (let i = 1; i < waits.length; i += 1) expect(waits[i]! - waits[i - 1]!).toBeLessThan(25);
     } finally {
