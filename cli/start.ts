@@ -15,6 +15,7 @@ import { z } from "zod";
 import { connect } from "@/db/client";
 import { prepareDatabase } from "@/db/prepare";
 import { DEMO_PASSWORD, demoUsers, seedDemoData } from "@/db/seed";
+import { stopPublicationQueues } from "@/lib/publication/queue";
 import { parseConfig } from "@/lib/config";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres";
 
@@ -151,6 +152,8 @@ async function main() {
   if (!flags["no-seed"]) {
     const connection = connect(databaseUrl, { max: 4 });
     const seeded = await seedDemoData(connection.db, storageDir);
+    // The seed queued publications through this process's queue client: nothing else here sends.
+    await stopPublicationQueues();
     await connection.close();
     if (seeded) {
       log(`seeded ${seeded.interventions} demo interventions`);
