@@ -1,7 +1,7 @@
 import { count, eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, it } from "vitest";
-import { alerts, publications, webhookEvents } from "@/db/schema";
+import { alerts, publicationAttempts, publications, webhookEvents } from "@/db/schema";
 import { useTestDatabase } from "@/db/testing";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { putIntervention } from "@/lib/interventions/intake";
@@ -128,6 +128,40 @@ describe("POST /api/webhooks/symphonics", () => {
     const response = await deliver({ type: "dossier.received", dossierId: own.dossierId, externalReference: own.reference });
     expect(response.body.outcome).toBe("applied");
     expect(await publicationOf(own.id)).toMatchObject({ dossierId: own.dossierId, dossierStatus: "received", status: "in_progress" });
+  });
+
+  it("attaches a dossier by reference only to a publication that has sent its create call and holds no other dossier", async () => {
+    const unsent = async (input: Parameters<typeof sampleInterventionInput>[0]) => {
+      const reference = `INT-WH-${process.pid}-${++counter}`;
+      const { id } = await putIntervention(db, reference, sampleInterventionInput(input), systemPrincipal);
+      return { id, reference };
+    };
+    // Not ready, or queued but not yet sent: Symphonics cannot have a dossier for it.
+    for (const own of [await unsent({ status: "scheduled" }), await unsent({})]) {
+      const before = await publicationOf(own.id);
+      const response = await deliver({ type: "dossier.accepted", dossierId: "dos_forged", externalReference: own.reference });
+      expect(response).toMatchObject({ status: 200, body: { outcome: "unknown_dossier" } });
+      expect(await publicationOf(own.id)).toEqual(before);
+      const [event] = await db.select().from(webhookEvents).where(eq(webhookEvents.webhookId, response.id));
+      expect(event!.outcome).toBe("unknown_dossier");
+    }
+
+    // Retrying after a create call that may have reached Symphonics: its dossier is attached.
+    const retried = await unsent({});
+    await db.update(publications).set({ status: "retrying" }).where(eq(publications.interventionId, retried.id));
+    await db.insert(publicationAttempts).values({ interventionId: retried.id, operation: "create_dossier", trigger: "automatic", outcome: "retryable", durationMs: 30_000 });
+    expect((await deliver({ type: "dossier.received", dossierId: `dos_${retried.reference}`, externalReference: retried.reference })).body.outcome).toBe("applied");
+    expect(await publicationOf(retried.id)).toMatchObject({ dossierId: `dos_${retried.reference}`, status: "retrying" });
+    // Retrying after a failed token exchange: nothing was sent.
+    const tokenOnly = await unsent({});
+    await db.update(publications).set({ status: "retrying" }).where(eq(publications.interventionId, tokenOnly.id));
+    await db.insert(publicationAttempts).values({ interventionId: tokenOnly.id, operation: "token", trigger: "automatic", outcome: "retryable", durationMs: 10 });
+    expect((await deliver({ type: "dossier.received", dossierId: "dos_forged_2", externalReference: tokenOnly.reference })).body.outcome).toBe("unknown_dossier");
+
+    // A publication holding another dossier keeps it.
+    const other = await publishedIntervention();
+    expect((await deliver({ type: "dossier.accepted", dossierId: "dos_forged_3", externalReference: other.reference })).body.outcome).toBe("unknown_dossier");
+    expect(await publicationOf(other.id)).toMatchObject({ dossierId: other.dossierId, dossierStatus: "received" });
   });
 
   it("acknowledges unknown types and unknown dossiers, storing them", async () => {
