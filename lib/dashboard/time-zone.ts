@@ -28,8 +28,8 @@ export const timeZoneSchema = z
   .prefault("UTC");
 
 /**
- * The zone for `AT TIME ZONE`. PostgreSQL reads a bare "+05:30" as a POSIX zone, west of UTC, so
- * an offset goes as an interval, which it reads east of UTC as ISO 8601 and the browser do.
+ * The zone for `AT TIME ZONE`. PostgreSQL reads a bare "+05:30" as a POSIX zone, 5:30 west of UTC;
+ * an interval it reads with the ISO 8601 sign, east of UTC, as the browser does.
  */
 export const atTimeZone = (zone: TimeZone): SQL => (zone.kind === "offset" ? sql`${zone.offset}::interval` : sql`${zone.name}`);
 
