@@ -12,6 +12,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -290,6 +291,20 @@ export const webhookEvents = pgTable(
     index("webhook_events_dossier_idx").on(t.dossierId, t.receivedAt.desc()),
     index("webhook_events_received_at_idx").on(t.receivedAt),
   ],
+);
+
+/**
+ * Webhooks refused for their signature, counted per minute and reason: one row however many
+ * calls a forger sends, and a count every web app instance adds to, which the alert reads.
+ */
+export const webhookSignatureFailures = pgTable(
+  "webhook_signature_failures",
+  {
+    minute: timestamptz("minute").notNull(),
+    reason: text("reason").notNull(),
+    failures: integer("failures").notNull().default(1),
+  },
+  (t) => [primaryKey({ columns: [t.minute, t.reason] })],
 );
 
 export const auditLog = pgTable(

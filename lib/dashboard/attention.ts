@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, publications } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { storableTimestamp } from "@/lib/values";
+import { cursorParameter, cursorTime, encodeCursor } from "./cursor";
 
 /**
  * How long a publication may sit in a transient state before a person should look: a job
@@ -17,8 +18,8 @@ export type AttentionKind = (typeof ATTENTION_KINDS)[number];
 export const attentionQuerySchema = z.object({
   kind: z.enum(ATTENTION_KINDS, { error: `must be one of: ${ATTENTION_KINDS.join(", ")}` }).optional(),
   /** Only publications that failed at or after this instant (for "retry everything that failed since …"). */
-  failedSince: z.iso.datetime({ offset: true, error: "must be an RFC 3339 date-time, e.g. 2026-11-25T08:00:00Z" }).optional(),
-  cursor: z.string().max(300).optional(),
+  failedSince: storableTimestamp.optional(),
+  cursor: cursorParameter("time").optional(),
   limit: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(500, "must be at most 500").default(100),
 });
 
@@ -50,7 +51,7 @@ export async function listAttention(db: Executor, query: AttentionQuery) {
   const where: SQL[] = [query.kind ? conditions[query.kind] : or(...Object.values(conditions))!];
   if (query.failedSince) where.push(eq(publications.status, "failed"), gte(sql`coalesce(${publications.lastErrorAt}, ${publications.updatedAt})`, sql`${query.failedSince}::timestamptz`));
   if (query.cursor) {
-    const [key, id] = decodeCursor(query.cursor);
+    const { key, id } = query.cursor;
     where.push(sql`(${publications.updatedAt}, ${publications.interventionId}) < (${key}::timestamptz, ${id}::uuid)`);
   }
   const rows = await db
@@ -69,7 +70,7 @@ export async function listAttention(db: Executor, query: AttentionQuery) {
       lastErrorAt: publications.lastErrorAt,
       problems: publications.problems,
       updatedAt: publications.updatedAt,
-      sortKey: sql<string>`${publications.updatedAt}::text`,
+      sortKey: cursorTime(publications.updatedAt),
     })
     .from(publications)
     .innerJoin(interventions, eq(interventions.id, publications.interventionId))

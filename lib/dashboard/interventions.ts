@@ -3,11 +3,13 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, interventionStatus, publicationStatus, publications } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
-import { decodeCursor, encodeCursor } from "./cursor";
-import { timeZoneSchema } from "./time-zone";
+import { DATE_RANGE_MESSAGE, isStorableDate, isStorableText, UNSTORABLE_TEXT_MESSAGE } from "@/lib/values";
+import { CURSOR_REFUSED, cursorParameter, cursorTime, encodeCursor, isCursorTime } from "./cursor";
+import { atTimeZone, checkTimeZone, timeZoneSchema } from "./time-zone";
 
 export const LIST_SORTS = ["updated_desc", "updated_asc", "reference_asc", "reference_desc"] as const;
 export type ListSort = (typeof LIST_SORTS)[number];
+const byReference = (sort: ListSort) => sort.startsWith("reference");
 
 const list = <T extends readonly [string, ...string[]]>(values: T) =>
   z
@@ -15,7 +17,10 @@ const list = <T extends readonly [string, ...string[]]>(values: T) =>
     .transform((value) => value.split(",").filter(Boolean))
     .pipe(z.array(z.enum(values, { error: `must be a comma-separated list of: ${values.join(", ")}` })).max(values.length));
 
-const day = z.iso.date({ error: "must be a date written YYYY-MM-DD" });
+const day = z.iso
+  .date({ error: "must be a date written YYYY-MM-DD" })
+  // A value that is not a day at all is reported by the format check alone.
+  .refine((value) => Number.isNaN(Date.parse(value)) || isStorableDate(new Date(value)), DATE_RANGE_MESSAGE);
 
 /** The list's query string: every filter lives in the URL, so a view can be shared as a link. */
 export const listQuerySchema = z
@@ -23,16 +28,18 @@ export const listQuerySchema = z
     publication: list(publicationStatus.enumValues).optional(),
     status: list(interventionStatus.enumValues).optional(),
     // A trigram index answers substring searches only from three characters on.
-    q: z.string().trim().min(3, "must be at least 3 characters").max(100, "must be at most 100 characters").optional(),
+    q: z.string().trim().min(3, "must be at least 3 characters").max(100, "must be at most 100 characters").refine(isStorableText, UNSTORABLE_TEXT_MESSAGE).optional(),
     /** Last change on or after this day (in `tz`), and on or before `to`. */
     from: day.optional(),
     to: day.optional(),
     tz: timeZoneSchema,
     sort: z.enum(LIST_SORTS, { error: `must be one of: ${LIST_SORTS.join(", ")}` }).default("updated_desc"),
-    cursor: z.string().max(300).optional(),
+    cursor: cursorParameter("time_or_reference").optional(),
     limit: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(200, "must be at most 200").default(50),
   })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ["to"], message: "must not be before from" });
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ["to"], message: "must not be before from" })
+  // A page sorted by time continues from a time: a reference there would fail the query.
+  .refine((q) => !q.cursor || byReference(q.sort) || isCursorTime(q.cursor.key), { path: ["cursor"], message: CURSOR_REFUSED });
 
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
@@ -47,8 +54,9 @@ export type ListQuery = z.infer<typeof listQuerySchema>;
  * (~0.5 s at a million rows), or walking every recent change looking for rare failures.
  */
 export async function listInterventions(db: Executor, query: ListQuery) {
-  const byReference = query.sort.startsWith("reference");
-  const bySyncState = !byReference && !!query.publication?.length;
+  await checkTimeZone(db, query.tz);
+  const referenceOrder = byReference(query.sort);
+  const bySyncState = !referenceOrder && !!query.publication?.length;
   const descending = query.sort.endsWith("desc");
   const changedAt = bySyncState ? publications.updatedAt : interventions.updatedAt;
   const rowId = bySyncState ? publications.interventionId : interventions.id;
@@ -58,15 +66,15 @@ export async function listInterventions(db: Executor, query: ListQuery) {
   if (query.status?.length) where.push(inArray(interventions.status, query.status));
   if (query.q) where.push(ilike(interventions.searchText, `%${query.q.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`));
   // Days are the staff member's own: 2026-11-25 in Paris starts at 23:00 UTC the day before.
-  if (query.from) where.push(gte(changedAt, sql`(${query.from}::date)::timestamp at time zone ${query.tz}`));
-  if (query.to) where.push(lt(changedAt, sql`(${query.to}::date + 1)::timestamp at time zone ${query.tz}`));
+  if (query.from) where.push(gte(changedAt, sql`(${query.from}::date)::timestamp at time zone ${atTimeZone(query.tz)}`));
+  if (query.to) where.push(lt(changedAt, sql`(${query.to}::date + 1)::timestamp at time zone ${atTimeZone(query.tz)}`));
 
-  const sortKey = byReference ? sql<string>`${interventions.reference}` : sql<string>`${changedAt}::text`;
+  const sortKey = referenceOrder ? sql<string>`${interventions.reference}` : cursorTime(changedAt);
   if (query.cursor) {
-    const [key, id] = decodeCursor(query.cursor);
+    const { key, id } = query.cursor;
     // References are unique, so they alone place the cursor; a time needs the id to break ties.
     // Row comparisons, which PostgreSQL answers straight from the (updated_at, id) index.
-    const after = byReference
+    const after = referenceOrder
       ? sql`${interventions.reference} ${sql.raw(descending ? "<" : ">")} ${key}`
       : sql`(${changedAt}, ${rowId}) ${sql.raw(descending ? "<" : ">")} (${key}::timestamptz, ${id}::uuid)`;
     where.push(after);
@@ -74,7 +82,7 @@ export async function listInterventions(db: Executor, query: ListQuery) {
   // Spelled out to match the indexes exactly, read forwards or backwards: (updated_at DESC NULLS
   // LAST, id DESC NULLS LAST), (status, updated_at DESC NULLS LAST) and (reference); any other
   // NULLS placement makes PostgreSQL sort every row instead of reading the page off the index.
-  const order = byReference
+  const order = referenceOrder
     ? [descending ? sql`${interventions.reference} desc nulls first` : sql`${interventions.reference} asc nulls last`]
     : descending
       ? [sql`${changedAt} desc nulls last`, sql`${rowId} desc nulls last`]

@@ -4,7 +4,7 @@ import type { Executor } from "@/db/client";
 import { alerts, circuitBreakers } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
 import { readOperationalState } from "@/lib/observability/operational-state";
-import { timeZoneSchema } from "./time-zone";
+import { atTimeZone, checkTimeZone, timeZoneSchema } from "./time-zone";
 
 /** Attempt outcomes that are not failures: the dossier was created, or Symphonics already had it. */
 const SUCCESSFUL_OUTCOMES = ["success", "exists"];
@@ -23,6 +23,8 @@ export const overviewQuerySchema = z.object({
  * Counts, queue and workers are the operational state that readiness and the metrics read too.
  */
 export async function overview(db: Executor, query: z.infer<typeof overviewQuerySchema>) {
+  await checkTimeZone(db, query.tz);
+  const zone = atTimeZone(query.tz);
   const { buckets, unit } = CHART_RANGES[query.range];
   const step = unit === "hour" ? sql`interval '1 hour'` : sql`interval '1 day'`;
   const [state, circuits, [lastSuccess], [lastWebhook], [lastHour], chart, openAlerts] = await Promise.all([
@@ -39,25 +41,25 @@ export async function overview(db: Executor, query: z.infer<typeof overviewQuery
     // Buckets start at the staff member's local hour or midnight, so a day means their day.
     db.execute<{ bucket: string; published: number; failed: number }>(sql`
       with series as (
-        select generate_series(date_trunc(${unit}, now() at time zone ${query.tz}) - ${step} * ${buckets - 1},
-                               date_trunc(${unit}, now() at time zone ${query.tz}), ${step}) as local_start
+        select generate_series(date_trunc(${unit}, now() at time zone ${zone}) - ${step} * ${buckets - 1},
+                               date_trunc(${unit}, now() at time zone ${zone}), ${step}) as local_start
       ), published as (
         -- A publication is updated when it is published, so updated_at >= published_at: the
         -- (status, updated_at) index finds the period's publications without reading them all.
-        select date_trunc(${unit}, published_at at time zone ${query.tz}) as local_start, count(*)::int as n
+        select date_trunc(${unit}, published_at at time zone ${zone}) as local_start, count(*)::int as n
         from publications
         where status = 'published'
-          and updated_at >= (select min(local_start) from series) at time zone ${query.tz}
-          and published_at >= (select min(local_start) from series) at time zone ${query.tz}
+          and updated_at >= (select min(local_start) from series) at time zone ${zone}
+          and published_at >= (select min(local_start) from series) at time zone ${zone}
         group by 1
       ), failed as (
-        select date_trunc(${unit}, started_at at time zone ${query.tz}) as local_start, count(*)::int as n
+        select date_trunc(${unit}, started_at at time zone ${zone}) as local_start, count(*)::int as n
         from publication_attempts
-        where started_at >= (select min(local_start) from series) at time zone ${query.tz}
+        where started_at >= (select min(local_start) from series) at time zone ${zone}
           and ${isFailure}
         group by 1
       )
-      select s.local_start at time zone ${query.tz} as bucket, coalesce(p.n, 0) as published, coalesce(f.n, 0) as failed
+      select s.local_start at time zone ${zone} as bucket, coalesce(p.n, 0) as published, coalesce(f.n, 0) as failed
       from series s left join published p using (local_start) left join failed f using (local_start)
       order by s.local_start`),
     db.select().from(alerts).where(isNull(alerts.resolvedAt)).orderBy(desc(alerts.lastSeenAt)).limit(20),

@@ -68,7 +68,7 @@ beforeEach(async () => {
   hook.received.length = 0;
   smtp.failNext(0);
   hook.answerWith(200);
-  await db.execute(sql`delete from alerts; delete from audit_log where action = 'webhook.signature_rejected'; delete from circuit_breakers`);
+  await db.execute(sql`delete from alerts; delete from webhook_signature_failures; delete from circuit_breakers`);
 });
 
 describe("alert delivery", () => {
@@ -190,7 +190,7 @@ describe("auto-resolution", () => {
     expect((await cycle()).raised).toEqual([]);
     for (let i = 0; i < 4; i++) await recordWebhookSignatureFailure(db, "timestamp too old");
     expect((await cycle()).raised).toEqual(["webhook:signature_failures"]);
-    await db.execute(sql`update audit_log set at = now() - interval '10 minutes' where action = 'webhook.signature_rejected'`);
+    await db.execute(sql`update webhook_signature_failures set minute = minute - interval '10 minutes'`);
     expect((await cycle()).resolved).toBe(1);
   });
 

@@ -5,7 +5,7 @@ import { raiseAlert } from "@/lib/alerts/alerts";
 import { readOperationalState } from "@/lib/observability/operational-state";
 import { underwaySql } from "@/lib/publication/status";
 import { resolveAlerts } from "./resolve";
-import { WEBHOOK_SIGNATURE_REJECTED } from "./webhook-signature-failures";
+import { countWebhookSignatureFailures } from "./webhook-signature-failures";
 
 export interface EvaluationSettings {
   circuitOpenSeconds: number;
@@ -57,16 +57,14 @@ export async function evaluateAlerts(db: Executor, settings: EvaluationSettings)
     raised.push(queueKey);
   } else resolved += await resolveAlerts(db, eq(alerts.groupKey, queueKey));
 
-  const [failures] = await db.execute<{ n: number }>(sql`
-    select count(*)::int as n from audit_log
-    where action = ${WEBHOOK_SIGNATURE_REJECTED} and at > now() - ${settings.signatureWindowSeconds}::float8 * interval '1 second'`);
+  const failures = await countWebhookSignatureFailures(db, settings.signatureWindowSeconds);
   const signatureKey = "webhook:signature_failures";
-  if (Number(failures?.n ?? 0) >= settings.signatureFailures) {
+  if (failures >= settings.signatureFailures) {
     await raiseAlert(db, {
       kind: evaluatedKinds.signatureFailures,
       groupKey: signatureKey,
       severity: "warning",
-      message: `${failures!.n} Symphonics webhooks were refused for a bad or stale signature in the last ${Math.round(settings.signatureWindowSeconds / 60)} min: a rotated secret, a clock off, or someone forging calls.`,
+      message: `${failures} Symphonics webhooks were refused for a bad or stale signature in the last ${Math.round(settings.signatureWindowSeconds / 60)} min: a rotated secret, a clock off, or someone forging calls.`,
     });
     raised.push(signatureKey);
   } else resolved += await resolveAlerts(db, eq(alerts.groupKey, signatureKey));

@@ -1,11 +1,12 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { z } from "zod";
 import type { Database, Executor } from "@/db/client";
-import { interventions, publications, webhookEvents, type DossierStatus } from "@/db/schema";
+import { interventions, publicationAttempts, publications, webhookEvents, type DossierStatus, type PublicationStatus } from "@/db/schema";
 import { raiseAlert } from "@/lib/alerts/alerts";
 import { recordAudit } from "@/lib/audit";
 import { systemPrincipal } from "@/lib/auth/roles";
+import type { Operation } from "@/lib/symphonics/outcomes";
 import { markRejected } from "./status";
 
 /**
@@ -133,7 +134,9 @@ async function applyEvent(tx: Executor, body: WebhookBody): Promise<Exclude<Webh
       .innerJoin(interventions, eq(interventions.id, publications.interventionId))
       .where(eq(interventions.reference, externalReference))
       .for("update", { of: publications });
-    if (row && (row.publication.dossierId === null || row.publication.dossierId === dossierId)) publication = row.publication;
+    // Judged on the row as the lock returns it, so a worker that has just stored this id is seen.
+    const stored = row?.publication.dossierId;
+    if (row && (stored === dossierId || (stored === null && (await createCallSent(tx, row.publication))))) publication = row.publication;
   }
   if (!publication) return "unknown_dossier";
 
@@ -160,4 +163,21 @@ async function applyEvent(tx: Executor, body: WebhookBody): Promise<Exclude<Webh
   });
   await recordAudit(tx, systemPrincipal, "publication.rejected", publication.interventionId, { dossierId, reason: reason ?? "other" });
   return "applied";
+}
+
+/**
+ * Whether Symphonics can hold a dossier for this publication: its create call went out, recorded
+ * or in the run under way (whose exchanges are recorded when it ends). A dossier id attached to
+ * any other publication would have the worker send photos to a dossier that does not exist, and
+ * the dashboard show it accepted. Read after the row lock, in its own statement, so the attempts
+ * a worker committed meanwhile are seen.
+ */
+async function createCallSent(tx: Executor, publication: { interventionId: string; status: PublicationStatus }): Promise<boolean> {
+  if (publication.status === "in_progress") return true;
+  const [attempt] = await tx
+    .select({ id: publicationAttempts.id })
+    .from(publicationAttempts)
+    .where(and(eq(publicationAttempts.interventionId, publication.interventionId), eq(publicationAttempts.operation, "create_dossier" satisfies Operation)))
+    .limit(1);
+  return attempt !== undefined;
 }

@@ -66,5 +66,23 @@ describe("GET /api/dashboard/attention", () => {
     expect((await get("cursor=xyz")).status).toBe(422);
     expect((await get("", null)).status).toBe(401);
   });
+
+  it("refuses a forged cursor and a time the database cannot hold, as 422 naming the parameter", async () => {
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const id = "0b7a4a3e-5d1c-4f6e-8a2b-3c4d5e6f7a8b";
+    const refusals: [string, string][] = [
+      [`cursor=${forged(["not-a-time", id])}`, "cursor"],
+      [`cursor=${forged(["2026-11-05 12:00:00.123456+00", "nope"])}`, "cursor"],
+      [`cursor=${forged(["9999-01-01T00:00:00Z", id])}`, "cursor"],
+      ["failedSince=0000-01-01T00:00:00Z", "failedSince"],
+      ["failedSince=2101-01-01T00:00:00Z", "failedSince"],
+    ];
+    for (const [query, field] of refusals) {
+      const response = await get(query);
+      expect({ query, status: response.status }).toEqual({ query, status: 422 });
+      expect(response.body.errors!.map((e) => e.field)).toEqual([field]);
+    }
+    expect((await get(`cursor=${forged(["2100-12-31T00:00:00.000000Z", id])}`)).body.items).toHaveLength(5);
+  });
 });
 

@@ -32,7 +32,7 @@ beforeAll(async () => {
 
 async function list(query: string, auth: string | null = token) {
   const response = await GET(new Request(`http://localhost/api/dashboard/interventions?${query}`, { headers: auth ? { authorization: `Bearer ${auth}` } : {} }), undefined as never);
-  return { status: response.status, contentType: response.headers.get("content-type"), body: (await response.json()) as InterventionList & { errors?: { field: string }[] } };
+  return { status: response.status, contentType: response.headers.get("content-type"), body: (await response.json()) as InterventionList & { errors?: { field: string; message: string }[] } };
 }
 
 async function allPages(query: string) {
@@ -104,6 +104,46 @@ describe("GET /api/dashboard/interventions", () => {
     expect((await list("from=2026-11-20&to=2026-11-01")).body.errors![0]!.field).toBe("to");
     expect((await list("cursor=bm9wZQ")).body.errors![0]!.field).toBe("cursor");
     expect((await list("cursor=%E2%9C%93")).status).toBe(422);
+  });
+
+  it("refuses a cursor the list never produced and values the database cannot hold, as 422 naming the parameter", async () => {
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const id = "0b7a4a3e-5d1c-4f6e-8a2b-3c4d5e6f7a8b";
+    const refusals: [string, string][] = [
+      [`cursor=${forged(["not-a-time", id])}`, "cursor"],
+      [`cursor=${forged(["0001-01-01T00:00:00.000000Z", id])}`, "cursor"],
+      [`cursor=${forged(["2026-11-05T12:00:00.123456Z", "not-a-uuid"])}`, "cursor"],
+      [`cursor=${forged([{ at: 1 }, id])}`, "cursor"],
+      [`cursor=${forged("INT-LIST-001")}`, "cursor"],
+      // A reference continues a list sorted by reference, never one sorted by time.
+      [`sort=updated_desc&cursor=${forged(["INT-LIST-010", id])}`, "cursor"],
+      [`cursor=${"A".repeat(400)}`, "cursor"],
+      ["from=0000-01-01", "from"],
+      ["from=1969-12-31", "from"],
+      ["to=2101-01-01", "to"],
+      ["q=%00%00%00", "q"],
+      ["q=Dur%00and", "q"],
+      ["tz=US/Pacific-New", "tz"],
+    ];
+    for (const [query, field] of refusals) {
+      const response = await list(query);
+      expect({ query, status: response.status, contentType: response.contentType }).toEqual({ query, status: 422, contentType: "application/problem+json" });
+      expect(response.body.errors!.map((e) => e.field)).toEqual([field]);
+    }
+    expect((await list("tz=US/Pacific-New")).body.errors![0]!.message).toMatch(/America\/Los_Angeles/);
+    expect((await list(`sort=reference_asc&cursor=${forged(["INT-LIST-027", id])}`)).body.items.map((i) => i.reference)).toEqual(["INT-LIST-028", "INT-LIST-029"]);
+    expect((await list("from=1970-01-01&to=2100-12-31")).status).toBe(200);
+  });
+
+  it("reads a numeric offset east of UTC, as ISO 8601 writes it", async () => {
+    const { id } = await putIntervention(db, "INT-TZ-001", sampleInterventionInput({ status: "scheduled" }), systemPrincipal);
+    await db.execute(sql`update interventions set updated_at = timestamptz '2026-11-20 20:00:00+00' where id = ${id}`);
+    // 20:00 UTC on the 20th is 01:30 on the 21st at +05:30, and 15:00 on the 20th at -05:00.
+    expect(await allPages("q=int-tz&from=2026-11-21&to=2026-11-21&tz=%2B05:30")).toEqual(["INT-TZ-001"]);
+    expect(await allPages("q=int-tz&from=2026-11-21&to=2026-11-21&tz=%2B0530")).toEqual(["INT-TZ-001"]);
+    expect(await allPages("q=int-tz&from=2026-11-20&to=2026-11-20&tz=%2B05:30")).toEqual([]);
+    expect(await allPages("q=int-tz&from=2026-11-20&to=2026-11-20&tz=-05:00")).toEqual(["INT-TZ-001"]);
+    expect(await allPages("q=int-tz&from=2026-11-21&to=2026-11-21&tz=Asia/Kolkata")).toEqual(["INT-TZ-001"]);
   });
 
   it("needs authentication", async () => {

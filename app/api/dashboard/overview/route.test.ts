@@ -72,4 +72,15 @@ describe("GET /api/dashboard/overview", () => {
     expect(bad.body.errors!.map((e) => e.field).sort()).toEqual(["range", "tz"]);
     expect((await get("", null)).status).toBe(401);
   });
+
+  it("refuses a zone PostgreSQL does not know, and starts a day at a numeric offset's own midnight", async () => {
+    const unknown = await get("?tz=US/Pacific-New");
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors!.map((e) => e.field)).toEqual(["tz"]);
+    // Midnight at +05:30 is 18:30 UTC the day before.
+    const daily = await get("?range=14d&tz=%2B05:30");
+    expect(daily.status).toBe(200);
+    expect(daily.body.chart.points.every((p) => p.bucket!.endsWith("T18:30:00.000Z"))).toBe(true);
+    expect((await get("?range=14d&tz=Asia/Kolkata")).body.chart.points.map((p) => p.bucket)).toEqual(daily.body.chart.points.map((p) => p.bucket));
+  });
 });

@@ -1,12 +1,17 @@
-import { count, eq } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { beforeAll, describe, expect, it } from "vitest";
-import { alerts, publications, webhookEvents } from "@/db/schema";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { alerts, auditLog, publicationAttempts, publications, webhookEvents } from "@/db/schema";
 import { useTestDatabase } from "@/db/testing";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { putIntervention } from "@/lib/interventions/intake";
 import { sampleInterventionInput } from "@/lib/interventions/sample";
+import { evaluateAlerts } from "@/lib/notifications/evaluator";
+import { metrics } from "@/lib/observability/metrics";
+import { captureLogs } from "@/lib/observability/test-support";
 import { POST } from "./route";
+
+const logs = captureLogs();
 
 const OLD_SECRET = `whsec_${Buffer.from("the secret being rotated out, 32 b").toString("base64")}`;
 const NEW_SECRET = `whsec_${Buffer.from("the secret being rotated in, 32 by").toString("base64")}`;
@@ -130,6 +135,40 @@ describe("POST /api/webhooks/symphonics", () => {
     expect(await publicationOf(own.id)).toMatchObject({ dossierId: own.dossierId, dossierStatus: "received", status: "in_progress" });
   });
 
+  it("attaches a dossier by reference only to a publication that has sent its create call and holds no other dossier", async () => {
+    const unsent = async (input: Parameters<typeof sampleInterventionInput>[0]) => {
+      const reference = `INT-WH-${process.pid}-${++counter}`;
+      const { id } = await putIntervention(db, reference, sampleInterventionInput(input), systemPrincipal);
+      return { id, reference };
+    };
+    // Not ready, or queued but not yet sent: Symphonics cannot have a dossier for it.
+    for (const own of [await unsent({ status: "scheduled" }), await unsent({})]) {
+      const before = await publicationOf(own.id);
+      const response = await deliver({ type: "dossier.accepted", dossierId: "dos_forged", externalReference: own.reference });
+      expect(response).toMatchObject({ status: 200, body: { outcome: "unknown_dossier" } });
+      expect(await publicationOf(own.id)).toEqual(before);
+      const [event] = await db.select().from(webhookEvents).where(eq(webhookEvents.webhookId, response.id));
+      expect(event!.outcome).toBe("unknown_dossier");
+    }
+
+    // Retrying after a create call that may have reached Symphonics: its dossier is attached.
+    const retried = await unsent({});
+    await db.update(publications).set({ status: "retrying" }).where(eq(publications.interventionId, retried.id));
+    await db.insert(publicationAttempts).values({ interventionId: retried.id, operation: "create_dossier", trigger: "automatic", outcome: "retryable", durationMs: 30_000 });
+    expect((await deliver({ type: "dossier.received", dossierId: `dos_${retried.reference}`, externalReference: retried.reference })).body.outcome).toBe("applied");
+    expect(await publicationOf(retried.id)).toMatchObject({ dossierId: `dos_${retried.reference}`, status: "retrying" });
+    // Retrying after a failed token exchange: nothing was sent.
+    const tokenOnly = await unsent({});
+    await db.update(publications).set({ status: "retrying" }).where(eq(publications.interventionId, tokenOnly.id));
+    await db.insert(publicationAttempts).values({ interventionId: tokenOnly.id, operation: "token", trigger: "automatic", outcome: "retryable", durationMs: 10 });
+    expect((await deliver({ type: "dossier.received", dossierId: "dos_forged_2", externalReference: tokenOnly.reference })).body.outcome).toBe("unknown_dossier");
+
+    // A publication holding another dossier keeps it.
+    const other = await publishedIntervention();
+    expect((await deliver({ type: "dossier.accepted", dossierId: "dos_forged_3", externalReference: other.reference })).body.outcome).toBe("unknown_dossier");
+    expect(await publicationOf(other.id)).toMatchObject({ dossierId: other.dossierId, dossierStatus: "received" });
+  });
+
   it("acknowledges unknown types and unknown dossiers, storing them", async () => {
     expect((await deliver({ type: "dossier.archived", dossierId: target.dossierId, externalReference: target.reference })).body).toMatchObject({ outcome: "unknown_type" });
     expect((await deliver({ type: "dossier.accepted", dossierId: "dos_nobody", externalReference: "INT-NOBODY" })).body).toMatchObject({ outcome: "unknown_dossier" });
@@ -164,6 +203,37 @@ describe("POST /api/webhooks/symphonics", () => {
       const response = await POST(new Request("http://localhost/api/webhooks/symphonics", { method: "POST", body: "{}" }), {});
       expect(response.status).toBe(401);
     });
+  });
+
+  it("counts a flood of bad signatures and logs each reason once a minute, without an audit row each, and the alert still sees it", async () => {
+    const own = await publishedIntervention();
+    await db.execute(sql`delete from webhook_signature_failures`);
+    const audited = async () => (await db.select({ n: count() }).from(auditLog))[0]!.n;
+    const counted = async () => (await metrics().webhookSignatureFailures.get()).values[0]?.value ?? 0;
+    const [auditBefore, countedBefore] = [await audited(), await counted()];
+    logs.clear();
+    // One minute's flood (the clock held still), half of it forged, half replayed late.
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date() });
+    try {
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          deliver(i % 2 ? { dossierId: own.dossierId, externalReference: own.reference, secrets: [FOREIGN_SECRET] } : { dossierId: own.dossierId, externalReference: own.reference, timestamp: new Date(Date.now() - 6 * 60_000) }),
+        ),
+      );
+      expect(responses.every((r) => r.status === 401)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+
+    expect((await audited()) - auditBefore).toBeLessThanOrEqual(1);
+    expect((await counted()) - countedBefore).toBe(50);
+    const refused = logs.lines().filter((line) => line.message === "symphonics webhook refused");
+    expect(refused.map((line) => String(line.reason).replace(/:.*/, "")).sort()).toEqual(["No signature matches.", "The webhook timestamp is refused"]);
+
+    const settings = { circuitOpenSeconds: 600, oldestJobSeconds: 900, signatureFailures: 10, signatureWindowSeconds: 300 };
+    expect((await evaluateAlerts(db, settings)).raised).toContain("webhook:signature_failures");
+    const [alert] = await db.select().from(alerts).where(eq(alerts.kind, "webhook_signature_failures"));
+    expect(alert!.message).toMatch(/^50 Symphonics webhooks were refused/);
   });
 
   it("answers a signed but malformed body with 400 or 422, never 500, storing nothing", async () => {
