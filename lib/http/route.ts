@@ -51,6 +51,7 @@ export type DefinedRouteHandler = RouteHandler & { definition: RouteDefinition }
 
 /** A JSON body checked against its schema: 422 `validation_failed` naming each field as the caller wrote it. */
 export function validBody<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  refuseUnstorableText(jsonStrings(value));
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw validationFailed(zodProblems(parsed.error));
   return parsed.data;
@@ -83,14 +84,14 @@ export function refuseUndecodablePath(pathname: string): void {
   });
 }
 
-/**
- * Every string of a request, with the name of the field holding it: path parameters, query
- * parameters (names and values) and a JSON body's keys and values, walked without recursion so
- * that a deeply nested body costs no stack.
- */
-function* requestStrings(params: Record<string, string | string[]>, search: URLSearchParams, body: unknown): Generator<[field: string, text: string]> {
+/** Every string of the path and query parameters (names and values), with the name of the field holding it. */
+function* parameterStrings(params: Record<string, string | string[]>, search: URLSearchParams): Generator<[field: string, text: string]> {
   for (const [name, value] of Object.entries(params)) for (const text of [value].flat()) yield [name, text];
   for (const [name, value] of search) yield* [[name, name], [name, value]] as [string, string][];
+}
+
+/** Every key and string of a JSON value, named as the caller wrote it, walked without recursion so that a deeply nested body costs no stack. */
+function* jsonStrings(body: unknown): Generator<[field: string, text: string]> {
   const pending: [unknown, PropertyKey[]][] = [[body, []]];
   while (pending.length) {
     const [value, path] = pending.pop()!;
@@ -105,10 +106,10 @@ function* requestStrings(params: Record<string, string | string[]>, search: URLS
   }
 }
 
-/** NUL characters and unpaired surrogates are refused in every string of every request, whatever its schema. */
-function refuseUnstorableText(params: Record<string, string | string[]>, search: URLSearchParams, body: unknown): void {
+/** NUL characters and unpaired surrogates are refused in every string of every request, whatever its schema (PostgreSQL cannot hold them). */
+function refuseUnstorableText(strings: Iterable<[field: string, text: string]>): void {
   const problems = new Map<string, string>();
-  for (const [field, text] of requestStrings(params, search, body)) if (!isStorableText(text)) problems.set(field, UNSTORABLE_TEXT_MESSAGE);
+  for (const [field, text] of strings) if (!isStorableText(text)) problems.set(field, UNSTORABLE_TEXT_MESSAGE);
   if (problems.size) throw validationFailed([...problems].map(([field, message]) => ({ field, message })));
 }
 
@@ -117,12 +118,11 @@ async function parseInput<D extends RouteDefinition>(definition: D, request: Req
   refuseUndecodablePath(url.pathname);
   const principal = definition.access === "public" ? null : await requireRole(request, definition.access);
   const search = url.searchParams;
-  const rawBody = definition.body && (await readJsonBody(request, definition.bodyLimitBytes));
-  refuseUnstorableText(params, search, rawBody);
+  refuseUnstorableText(parameterStrings(params, search));
   const query = definition.query && validParameters(definition.query, Object.fromEntries([...search.keys()].map((key) => [key, search.get(key) || undefined])), "(query)");
   const pathParams = definition.params && validParameters(definition.params, params, "(path)");
   const headers = definition.headers && validHeaders(definition.headers, request.headers);
-  const body = definition.body && validBody(definition.body, rawBody);
+  const body = definition.body && validBody(definition.body, await readJsonBody(request, definition.bodyLimitBytes));
   return { request, principal, params: pathParams, query, headers, body } as RouteInput<D>;
 }
 
