@@ -84,33 +84,53 @@ export function refuseUndecodablePath(pathname: string): void {
   });
 }
 
-/** Every string of the path and query parameters (names and values), with the name of the field holding it. */
-function* parameterStrings(params: Record<string, string | string[]>, search: URLSearchParams): Generator<[field: string, text: string]> {
-  for (const [name, value] of Object.entries(params)) for (const text of [value].flat()) yield [name, text];
-  for (const [name, value] of search) yield* [[name, name], [name, value]] as [string, string][];
+/** A string of a request, and how to name the field holding it (named only when refused). */
+type RequestString = [field: () => string, text: string];
+
+/** Every string of the path and query parameters (names and values). */
+function* parameterStrings(params: Record<string, string | string[]>, search: URLSearchParams): Generator<RequestString> {
+  for (const [name, value] of Object.entries(params)) for (const text of [value].flat()) yield [() => name, text];
+  for (const [name, value] of search) yield* [[() => name, name], [() => name, value]] as RequestString[];
 }
 
-/** Every key and string of a JSON value, named as the caller wrote it, walked without recursion so that a deeply nested body costs no stack. */
-function* jsonStrings(body: unknown): Generator<[field: string, text: string]> {
-  const pending: [unknown, PropertyKey[]][] = [[body, []]];
+/** A place in a JSON value, as a chain up to the root: building it costs the same at any depth. */
+type JsonPlace = { parent: JsonPlace; key: PropertyKey } | null;
+const fieldOf = (place: JsonPlace): string => {
+  const path: PropertyKey[] = [];
+  for (let at = place; at; at = at.parent) path.push(at.key);
+  const field = fieldPath(path.reverse()) || "(body)";
+  // A name is for a person to find the field; a thousand levels down, its start says where.
+  return field.length > 200 ? `${field.slice(0, 200)}…` : field;
+};
+
+/** Every key and string of a JSON value, walked without recursion so that a deeply nested body costs no stack. */
+function* jsonStrings(body: unknown): Generator<RequestString> {
+  const pending: [unknown, JsonPlace][] = [[body, null]];
   while (pending.length) {
-    const [value, path] = pending.pop()!;
-    if (typeof value === "string") yield [fieldPath(path) || "(body)", value];
-    else if (Array.isArray(value)) value.forEach((item, index) => pending.push([item, [...path, index]]));
+    const [value, place] = pending.pop()!;
+    if (typeof value === "string") yield [() => fieldOf(place), value];
+    else if (Array.isArray(value)) value.forEach((item, index) => pending.push([item, { parent: place, key: index }]));
     else if (value && typeof value === "object") {
       for (const [key, item] of Object.entries(value)) {
-        yield [fieldPath([...path, key]), key];
-        pending.push([item, [...path, key]]);
+        const at = { parent: place, key };
+        yield [() => fieldOf(at), key];
+        pending.push([item, at]);
       }
     }
   }
 }
 
+/** Enough refused fields to correct a request, however many it holds. */
+const MAX_NAMED_PROBLEMS = 20;
+
 /** NUL characters and unpaired surrogates are refused in every string of every request, whatever its schema (PostgreSQL cannot hold them). */
-function refuseUnstorableText(strings: Iterable<[field: string, text: string]>): void {
-  const problems = new Map<string, string>();
-  for (const [field, text] of strings) if (!isStorableText(text)) problems.set(field, UNSTORABLE_TEXT_MESSAGE);
-  if (problems.size) throw validationFailed([...problems].map(([field, message]) => ({ field, message })));
+function refuseUnstorableText(strings: Iterable<RequestString>): void {
+  const fields = new Set<string>();
+  for (const [field, text] of strings) {
+    if (!isStorableText(text)) fields.add(field());
+    if (fields.size >= MAX_NAMED_PROBLEMS) break;
+  }
+  if (fields.size) throw validationFailed([...fields].map((field) => ({ field, message: UNSTORABLE_TEXT_MESSAGE })));
 }
 
 async function parseInput<D extends RouteDefinition>(definition: D, request: Request, params: Record<string, string | string[]>): Promise<RouteInput<D>> {
