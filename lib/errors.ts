@@ -21,6 +21,7 @@ export const ERRORS = {
   forbidden: { status: 403, title: "Forbidden" },
   cross_site_request: { status: 403, title: "Cross-site request refused" },
   not_found: { status: 404, title: "Not found" },
+  method_not_allowed: { status: 405, title: "Method not allowed" },
   version_conflict: conflict,
   forbidden_transition: conflict,
   concurrent_create: conflict,

@@ -1,5 +1,6 @@
 import { ApiReference } from "@scalar/nextjs-api-reference";
-import { route } from "@/lib/http/route";
+import { methods, route } from "@/lib/http/route";
+import { operations } from "@/lib/openapi/operations";
 
 /**
  * The interactive API reference (Scalar), rendered in the browser from the document /api/openapi
@@ -17,4 +18,4 @@ const reference = ApiReference({
   showDeveloperTools: "never",
 });
 
-export const GET = route({ access: "viewer" }, async () => reference());
+export const { GET, HEAD, OPTIONS, POST, PUT, DELETE, PATCH } = methods({ GET: route(operations.apiReference, async () => reference()) });

@@ -23,7 +23,7 @@ const noContext = { params: Promise.resolve({}) };
 describe("structured logs", () => {
   it("writes one JSON line per request with the correlation id the caller sent, and echoes it", async () => {
     logs.clear();
-    const handler = route({ access: "public" }, async () => {
+    const handler = route({ route: "/api/health/live", access: "public" }, async () => {
       logger().info({ step: "inside" }, "working");
       return Response.json({ ok: true });
     });
@@ -38,7 +38,7 @@ describe("structured logs", () => {
 
   it("gives a request without a usable correlation id a fresh one, and logs an unexpected error as a 500 that reveals nothing", async () => {
     logs.clear();
-    const handler = route({ access: "public" }, async () => {
+    const handler = route({ route: "/api/health/live", access: "public" }, async () => {
       throw new Error("database password hunter2 for jeanne.durand@example.fr");
     });
     const response = await handler(new Request("http://localhost/api/x", { headers: { "x-correlation-id": "bad id\" forged=\"1" } }), noContext);
@@ -54,7 +54,7 @@ describe("structured logs", () => {
 
   it("answers a Problem with its problem+json and still logs the request", async () => {
     logs.clear();
-    const response = await route({ access: "public" }, async () => {
+    const response = await route({ route: "/api/health/live", access: "public" }, async () => {
       throw new AppError("not_found", "nope");
     })(new Request("http://localhost/api/y"), noContext);
     expect(response.status).toBe(404);

@@ -14,7 +14,10 @@ import { getInterventionView } from "@/lib/dashboard/intake-view";
 import { sampleInterventionInput } from "@/lib/interventions/sample";
 import type { exportBeneficiaryData, eraseBeneficiaryData } from "@/lib/privacy/beneficiary-data";
 import type { syncStatusOf } from "@/lib/dashboard/publication";
-import { openApiDocument } from "./document";
+import { ROUTE_PATTERNS } from "@/lib/http/route-patterns";
+import { answeredMethods, loadRoute, routesOnDisk } from "@/lib/http/test-support";
+import { documentedPath, openApiDocument } from "./document";
+import { operations, type Operation } from "./operations";
 import type { beneficiaryExportSchema, erasureResultSchema, interventionViewSchema, syncStatusSchema } from "./schemas";
 
 const storage = await mkdtemp(path.join(tmpdir(), "openapi-files-"));
@@ -38,19 +41,24 @@ beforeAll(async () => {
   admin = (await createApiToken(db, "dpo", "admin")).token;
 });
 
-type Method = "get" | "put" | "post" | "patch";
+type Method = "get" | "put" | "post" | "patch" | "delete";
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
-/** The route module answering a documented path, where Next.js finds it: {reference} is [reference]. */
-const routeFile = (documentedPath: string) => path.join(process.cwd(), "app", `${documentedPath.replace(/\{(\w+)\}/g, "[$1]")}/route.ts`);
+/** The route module answering a documented path: where Next.js finds its operations' route. */
+const routeOfPath = new Map((Object.values(operations) as Operation[]).map((operation) => [documentedPath(operation), operation.route]));
+const routeFile = (documentedPath: string) => path.join(process.cwd(), "app", `${routeOfPath.get(documentedPath)}/route.ts`);
 const handlers: Record<string, Partial<Record<Uppercase<Method>, unknown>>> = Object.fromEntries(
   await Promise.all(Object.keys(document.paths).map(async (documentedPath) => [documentedPath, (await import(routeFile(documentedPath))) as Record<string, unknown>] as const)),
 );
+
 
 interface Case {
   path: keyof typeof document.paths;
   method: Method;
   reference?: string;
+  /** Other path parameters ({id}, {path}), and a query string. */
+  params?: Record<string, string | string[]>;
+  query?: string;
   token?: string | null;
   body?: unknown;
   raw?: string;
@@ -83,7 +91,9 @@ async function check(c: Case) {
   const operation = operationOf(c);
   expect(operation, `${c.method.toUpperCase()} ${c.path} is documented`).toBeDefined();
   const handler = handlers[c.path]![c.method.toUpperCase() as Uppercase<Method>] as Handler;
-  const url = `http://localhost${c.path.replace("{reference}", encodeURIComponent(c.reference ?? ""))}`;
+  const params: Record<string, string | string[]> = { reference: c.reference ?? "", ...c.params };
+  const filled = c.path.replace(/\{(\w+)\}/g, (_, name: string) => [params[name] ?? ""].flat().map(encodeURIComponent).join("/"));
+  const url = `http://localhost${filled}${c.query ? `?${c.query}` : ""}`;
   const headers: Record<string, string> = { ...c.headers };
   const token = c.token === undefined ? operator : c.token;
   if (token) headers.authorization = `Bearer ${token}`;
@@ -92,7 +102,7 @@ async function check(c: Case) {
     body = JSON.stringify(c.body);
     headers["content-type"] ??= "application/json";
   }
-  const response = await handler(new Request(url, { method: c.method.toUpperCase(), headers, body }), { params: Promise.resolve({ reference: c.reference ?? "" }) });
+  const response = await handler(new Request(url, { method: c.method.toUpperCase(), headers, body }), { params: Promise.resolve(params) as Promise<Record<string, string>> });
   const text = await response.text();
   const label = `${c.method.toUpperCase()} ${c.path} → ${response.status}: ${text.slice(0, 300)}`;
   expect(response.status, label).toBe(c.expect);
@@ -130,6 +140,26 @@ describe("the OpenAPI document", () => {
         expect(handlers[pathName]?.[method.toUpperCase() as Uppercase<Method>], `${routeFile(pathName)} exports ${method.toUpperCase()}`).toBeTypeOf("function");
       }
     }
+  });
+
+  it("documents every route on disk, every method each answers, and nothing else", async () => {
+    const onDisk = routesOnDisk();
+    expect(onDisk.map((r) => r.route).sort(), "lib/http/route-patterns.ts lists exactly the routes on disk").toEqual([...ROUTE_PATTERNS].sort());
+    const documented = (Object.values(operations) as Operation[]).map((operation) => `${operation.method.toUpperCase()} ${operation.route}`);
+    const answered: string[] = [];
+    const answeredRoutes = new Set<string>();
+    for (const { route, file } of onDisk) {
+      const routeModule = await loadRoute(file);
+      for (const method of answeredMethods(routeModule)) {
+        const definition = routeModule[method]!.definition!;
+        answered.push(`${method} ${route}`);
+        answeredRoutes.add(route);
+        expect(definition.route, `${method} ${route} is built from a definition of its own route`).toBe(route);
+        expect(Object.values(operations), `${method} ${route} is built from an operation of lib/openapi/operations.ts`).toContain(definition);
+      }
+    }
+    expect(onDisk.map((r) => r.route).filter((route) => !answeredRoutes.has(route)), "route modules answering nothing through route()").toEqual([]);
+    expect([...new Set(documented)].sort(), "every method a route answers is documented, and only those").toEqual(answered.sort());
   });
 
   it("documents the intake with the very schemas the handlers parse", () => {
@@ -211,5 +241,39 @@ describe("every documented route answers as documented", () => {
     await check({ path: "/api/privacy/beneficiaries/{reference}/erase", method: "post", reference: "INT-DOC-2", token: admin, expect: 409 });
     await check({ path: "/api/privacy/beneficiaries/{reference}/erase", method: "post", reference: "INT-DOC-1", token: admin, expect: 200 });
     await check({ path: "/api/privacy/beneficiaries/{reference}/erase", method: "post", reference: "bad reference!", token: admin, expect: 422 });
+  });
+
+  it("the dashboard's data", async () => {
+    await check({ path: "/api/dashboard/overview", method: "get", token: viewer, query: "range=14d&tz=Europe/Paris", expect: 200 });
+    await check({ path: "/api/dashboard/overview", method: "get", token: viewer, query: "range=1y", expect: 422 });
+    await check({ path: "/api/dashboard/overview", method: "get", token: null, expect: 401 });
+    await check({ path: "/api/dashboard/interventions", method: "get", token: viewer, query: "limit=2", expect: 200 });
+    await check({ path: "/api/dashboard/interventions", method: "get", token: viewer, query: "sort=sideways", expect: 422 });
+    await check({ path: "/api/dashboard/interventions/{reference}", method: "get", reference: "INT-DOC-2", token: viewer, expect: 200 });
+    await check({ path: "/api/dashboard/interventions/{reference}", method: "get", reference: "INT-NOPE", token: viewer, expect: 404 });
+    await check({ path: "/api/dashboard/interventions/{reference}", method: "get", reference: "bad reference!", token: viewer, expect: 422 });
+    await check({ path: "/api/dashboard/attention", method: "get", token: viewer, expect: 200 });
+    await check({ path: "/api/dashboard/attention", method: "get", token: viewer, query: "kind=bored", expect: 422 });
+  });
+
+  it("administration: users and API tokens", async () => {
+    await check({ path: "/api/admin/users", method: "get", token: admin, expect: 200 });
+    await check({ path: "/api/admin/users", method: "get", token: operator, expect: 403 });
+    const user = { email: "doc.user@example.fr", name: "Doc User", password: "a long enough password", role: "viewer" };
+    await check({ path: "/api/admin/users", method: "post", token: admin, body: user, expect: 201 });
+    await check({ path: "/api/admin/users", method: "post", token: admin, body: user, expect: 409 });
+    await check({ path: "/api/admin/users", method: "post", token: admin, body: { ...user, email: "nope" }, expect: 422 });
+    await check({ path: "/api/admin/users/{id}", method: "patch", token: admin, params: { id: "00000000-0000-4000-8000-000000000000" }, body: { unlock: true }, expect: 404 });
+    await check({ path: "/api/admin/users/{id}", method: "patch", token: admin, params: { id: "not-a-uuid" }, body: { unlock: true }, expect: 422 });
+    await check({ path: "/api/admin/tokens", method: "get", token: admin, expect: 200 });
+    await check({ path: "/api/admin/tokens", method: "post", token: admin, body: { name: "doc", role: "viewer" }, expect: 201 });
+    await check({ path: "/api/admin/tokens", method: "post", token: admin, body: { name: "", role: "viewer" }, expect: 422 });
+    await check({ path: "/api/admin/tokens/{id}", method: "delete", token: admin, params: { id: "00000000-0000-4000-8000-000000000000" }, expect: 404 });
+  });
+
+  // next-auth's endpoints need Next.js's request scope (next/headers): the end-to-end tests sign in through them.
+  it("stored files and the reference", async () => {
+    await check({ path: "/files/{path}", method: "get", token: null, params: { path: ["documents", "contract.pdf"] }, expect: 403 });
+    await check({ path: "/api-reference", method: "get", token: viewer, expect: 200 });
   });
 });

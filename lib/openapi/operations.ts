@@ -1,33 +1,48 @@
 import { z } from "zod";
+import { newApiTokenSchema, userChangeSchema } from "@/lib/auth/staff-admin";
+import { newUserSchema } from "@/lib/auth/users";
+import { attentionQuerySchema } from "@/lib/dashboard/attention";
+import { listQuerySchema } from "@/lib/dashboard/interventions";
+import { overviewQuerySchema } from "@/lib/dashboard/overview";
 import { ifMatchHeader } from "@/lib/http/request";
 import type { RouteDefinition } from "@/lib/http/route";
 import { interventionInputSchema, interventionPatchSchema, referenceSchema } from "@/lib/interventions/intake-schema";
 import { sampleInterventionInput } from "@/lib/interventions/sample";
 import { webhookBodySchema } from "@/lib/publication/webhooks";
 import {
+  apiTokenSummarySchema,
+  attentionListSchema,
   beneficiaryExportSchema,
+  csrfTokenSchema,
   erasureResultSchema,
+  interventionDetailSchema,
+  interventionListSchema,
   interventionViewSchema,
   livenessSchema,
+  overviewSchema,
   publishAcceptedSchema,
   readinessSchema,
+  sessionSchema,
+  signInResultSchema,
+  staffUserSchema,
   syncStatusSchema,
   webhookAckSchema,
 } from "./schemas";
 
 /** A success answer; an error is a sentence (its body is always problem+json). */
-export type Answer = string | { description: string; schema: z.ZodType; mediaType?: string; headers?: z.ZodObject };
+export type Answer = string | { description: string; schema: z.ZodType; mediaType?: string | string[]; headers?: z.ZodObject };
 
-export type Tag = "Interventions" | "Publication" | "Webhooks" | "Operations" | "Data protection";
+export type Tag = "Interventions" | "Publication" | "Webhooks" | "Dashboard" | "Administration" | "Sign-in" | "Operations" | "Data protection" | "Files";
 
 /**
  * One operation of the documented API: what `route()` checks (role, path, query, body) and what
- * the reference says about it. The handler at `app/<path>/route.ts` is built from it, and the
+ * the reference says about it. The handler at `app/<route>/route.ts` is built from it, and the
  * OpenAPI document from all of them.
  */
 export interface Operation extends RouteDefinition {
-  path: `/api/${string}`;
-  method: "get" | "put" | "post" | "patch";
+  /** The documented path when it is not the route's own (next-auth's endpoints under one catch-all route). */
+  path?: `/${string}`;
+  method: "get" | "put" | "post" | "patch" | "delete";
   operationId: string;
   summary: string;
   description?: string;
@@ -37,6 +52,8 @@ export interface Operation extends RouteDefinition {
   bodyExample?: unknown;
   /** A message the handler reads itself, to check its signature over the exact bytes first. */
   signed?: { headers: z.ZodObject; body: z.ZodType; limitBytes: number; example: unknown };
+  /** An HTML form's body (application/x-www-form-urlencoded), read by the library behind the route. */
+  form?: z.ZodObject;
   responses: Record<number, Answer>;
 }
 
@@ -56,11 +73,12 @@ const ifMatch = z.object({
 });
 const etag = z.object({ ETag: z.string().meta({ description: 'The intervention\'s version, e.g. "3"; send it back in If-Match' }) });
 const intervention = (description: string) => ({ description, schema: interventionViewSchema, headers: etag });
+const idParams = (what: string) => z.object({ id: z.uuid(`must be ${what} id (a UUID)`).meta({ param: { description: `The ${what.replace(/^an? /, "")}'s id` } }) });
 const malformedBodyOrIfMatch = "The body is not valid JSON (`malformed_request`), or If-Match is malformed";
 
 export const operations = {
   getIntervention: {
-    path: "/api/interventions/{reference}",
+    route: "/api/interventions/[reference]",
     method: "get",
     access: "viewer",
     params: referenceParams,
@@ -70,7 +88,7 @@ export const operations = {
     responses: { 200: intervention("The intervention, in the workforce app's field names"), 404: "Unknown reference", 422: "Malformed reference" },
   },
   putIntervention: {
-    path: "/api/interventions/{reference}",
+    route: "/api/interventions/[reference]",
     method: "put",
     access: "operator",
     params: referenceParams,
@@ -91,7 +109,7 @@ export const operations = {
     },
   },
   patchIntervention: {
-    path: "/api/interventions/{reference}",
+    route: "/api/interventions/[reference]",
     method: "patch",
     access: "operator",
     params: referenceParams,
@@ -110,7 +128,7 @@ export const operations = {
     },
   },
   publishIntervention: {
-    path: "/api/interventions/{reference}/publish",
+    route: "/api/interventions/[reference]/publish",
     method: "post",
     access: "operator",
     params: referenceParams,
@@ -126,7 +144,7 @@ export const operations = {
     },
   },
   getSyncStatus: {
-    path: "/api/interventions/{reference}/sync-status",
+    route: "/api/interventions/[reference]/sync-status",
     method: "get",
     access: "viewer",
     params: referenceParams,
@@ -136,7 +154,7 @@ export const operations = {
     responses: { 200: { description: "The synchronisation state", schema: syncStatusSchema }, 404: "Unknown reference", 422: "Malformed reference" },
   },
   receiveSymphonicsWebhook: {
-    path: "/api/webhooks/symphonics",
+    route: "/api/webhooks/symphonics",
     method: "post",
     access: "public",
     security: [{ webhookSignature: [] }],
@@ -161,7 +179,7 @@ export const operations = {
     },
   },
   liveness: {
-    path: "/api/health/live",
+    route: "/api/health/live",
     method: "get",
     access: "public",
     security: [],
@@ -171,7 +189,7 @@ export const operations = {
     responses: { 200: { description: "Alive", schema: livenessSchema } },
   },
   readiness: {
-    path: "/api/health/ready",
+    route: "/api/health/ready",
     method: "get",
     access: "public",
     security: [],
@@ -184,7 +202,7 @@ export const operations = {
     },
   },
   metrics: {
-    path: "/api/metrics",
+    route: "/api/metrics",
     method: "get",
     access: "public",
     security: [{ metricsToken: [] }],
@@ -194,7 +212,7 @@ export const operations = {
     responses: { 200: { description: "Prometheus text exposition format", schema: z.string(), mediaType: "text/plain" }, 401: "Missing or wrong METRICS_TOKEN" },
   },
   openApiDocument: {
-    path: "/api/openapi",
+    route: "/api/openapi",
     method: "get",
     access: "viewer",
     tag: "Operations",
@@ -203,7 +221,7 @@ export const operations = {
     responses: { 200: { description: "The OpenAPI 3.1 document", schema: z.looseObject({}) } },
   },
   exportBeneficiaryData: {
-    path: "/api/privacy/beneficiaries/{reference}/export",
+    route: "/api/privacy/beneficiaries/[reference]/export",
     method: "get",
     access: "admin",
     params: referenceParams,
@@ -217,7 +235,7 @@ export const operations = {
     },
   },
   eraseBeneficiaryData: {
-    path: "/api/privacy/beneficiaries/{reference}/erase",
+    route: "/api/privacy/beneficiaries/[reference]/erase",
     method: "post",
     access: "admin",
     params: referenceParams,
@@ -229,6 +247,219 @@ export const operations = {
       404: "Unknown reference",
       409: "A publication of the person's interventions is underway (`publication_underway`)",
       422: "Malformed reference",
+    },
+  },
+  dashboardOverview: {
+    route: "/api/dashboard/overview",
+    method: "get",
+    access: "viewer",
+    query: overviewQuerySchema,
+    tag: "Dashboard",
+    operationId: "dashboardOverview",
+    summary: "The overview page: counts per state, integration health, the chart and open alerts",
+    responses: { 200: { description: "The overview", schema: overviewSchema }, 422: "Invalid `range` or `tz`" },
+  },
+  dashboardInterventions: {
+    route: "/api/dashboard/interventions",
+    method: "get",
+    access: "viewer",
+    query: listQuerySchema,
+    tag: "Dashboard",
+    operationId: "dashboardInterventions",
+    summary: "The interventions list: filters, search, sort and keyset pages",
+    responses: { 200: { description: "One page", schema: interventionListSchema }, 422: "An invalid filter, sort, cursor or limit, named in `errors`" },
+  },
+  dashboardIntervention: {
+    route: "/api/dashboard/interventions/[reference]",
+    method: "get",
+    access: "viewer",
+    params: referenceParams,
+    tag: "Dashboard",
+    operationId: "dashboardIntervention",
+    summary: "The intervention page: its data, the exact dossier, problems, attempts and webhooks",
+    responses: { 200: { description: "The intervention page's data", schema: interventionDetailSchema }, 404: "Unknown reference", 422: "Malformed reference" },
+  },
+  dashboardAttention: {
+    route: "/api/dashboard/attention",
+    method: "get",
+    access: "viewer",
+    query: attentionQuerySchema,
+    tag: "Dashboard",
+    operationId: "dashboardAttention",
+    summary: "Everything that needs a person: failed, needs review, rejected, or stuck longer than expected",
+    responses: { 200: { description: "One page", schema: attentionListSchema }, 422: "An invalid kind, date, cursor or limit, named in `errors`" },
+  },
+  listUsers: {
+    route: "/api/admin/users",
+    method: "get",
+    access: "admin",
+    tag: "Administration",
+    operationId: "listUsers",
+    summary: "The staff accounts (admin)",
+    responses: { 200: { description: "Every account", schema: z.object({ users: z.array(staffUserSchema) }) } },
+  },
+  createUser: {
+    route: "/api/admin/users",
+    method: "post",
+    access: "admin",
+    body: newUserSchema,
+    bodyLimitBytes: 16 * 1024,
+    bodyExample: { email: "jeanne@installer.fr", name: "Jeanne Martin", password: "a long passphrase", role: "operator" },
+    tag: "Administration",
+    operationId: "createUser",
+    summary: "Create a staff account (admin)",
+    responses: { 201: { description: "Created", schema: z.object({ user: staffUserSchema }) }, 409: "The email is taken (`email_taken`)", 422: "Invalid values" },
+  },
+  changeUser: {
+    route: "/api/admin/users/[id]",
+    method: "patch",
+    access: "admin",
+    params: idParams("a user"),
+    body: userChangeSchema,
+    bodyLimitBytes: 16 * 1024,
+    bodyExample: { unlock: true },
+    tag: "Administration",
+    operationId: "changeUser",
+    summary: "Change a staff account: role, disabled, unlock, password, name (admin)",
+    responses: {
+      200: { description: "Changed", schema: z.object({ user: staffUserSchema }) },
+      404: "Unknown user",
+      409: "An administrator cannot disable themselves or drop their own admin role (`own_access`)",
+      422: "Invalid values",
+    },
+  },
+  listApiTokens: {
+    route: "/api/admin/tokens",
+    method: "get",
+    access: "admin",
+    tag: "Administration",
+    operationId: "listApiTokens",
+    summary: "The API tokens (admin); their secrets are never shown again",
+    responses: { 200: { description: "Every token", schema: z.object({ tokens: z.array(apiTokenSummarySchema) }) } },
+  },
+  createApiToken: {
+    route: "/api/admin/tokens",
+    method: "post",
+    access: "admin",
+    body: newApiTokenSchema,
+    bodyLimitBytes: 16 * 1024,
+    bodyExample: { name: "workforce-app", role: "operator" },
+    tag: "Administration",
+    operationId: "createApiToken",
+    summary: "Create an API token (admin); the answer is the only time its secret is shown",
+    responses: { 201: { description: "Created", schema: z.object({ token: apiTokenSummarySchema, secret: z.string() }) }, 422: "Invalid values" },
+  },
+  revokeApiToken: {
+    route: "/api/admin/tokens/[id]",
+    method: "delete",
+    access: "admin",
+    params: idParams("an API token"),
+    tag: "Administration",
+    operationId: "revokeApiToken",
+    summary: "Revoke an API token at once (admin); revoking it again changes nothing",
+    responses: { 200: { description: "Revoked", schema: z.object({ token: apiTokenSummarySchema }) }, 404: "Unknown token", 422: "Malformed id" },
+  },
+  csrfToken: {
+    route: "/api/auth/[...nextauth]",
+    path: "/api/auth/csrf",
+    method: "get",
+    access: "public",
+    security: [],
+    tag: "Sign-in",
+    operationId: "csrfToken",
+    summary: "The CSRF token a sign-in or sign-out form must send (next-auth)",
+    responses: { 200: { description: "The token (also set as a cookie)", schema: csrfTokenSchema } },
+  },
+  session: {
+    route: "/api/auth/[...nextauth]",
+    path: "/api/auth/session",
+    method: "get",
+    access: "public",
+    security: [{ session: [] }],
+    tag: "Sign-in",
+    operationId: "session",
+    summary: "Who is signed in (next-auth); an empty object when nobody is",
+    responses: { 200: { description: "The session", schema: sessionSchema } },
+  },
+  signIn: {
+    route: "/api/auth/[...nextauth]",
+    path: "/api/auth/callback/credentials",
+    method: "post",
+    access: "public",
+    security: [],
+    form: z.object({
+      csrfToken: z.string().meta({ description: "From GET /api/auth/csrf, with its cookie" }),
+      email: z.string(),
+      password: z.string(),
+      callbackUrl: z.string().optional().meta({ description: "Where to go once signed in; only this application's own pages" }),
+      json: z.literal("true").optional().meta({ description: "Answer JSON instead of redirecting" }),
+    }),
+    tag: "Sign-in",
+    operationId: "signIn",
+    summary: "Sign in with email and password (next-auth); sets the session cookie",
+    description: "Five failures lock the account for 15 minutes; a failure answers the same whether the account exists, is locked or not.",
+    responses: {
+      200: { description: "With `json=true`: where to go next (an error is named in the URL)", schema: signInResultSchema },
+      302: "Without `json=true`: a redirect to the callback URL, or back to the login page with the error",
+    },
+  },
+  signOut: {
+    route: "/api/auth/[...nextauth]",
+    path: "/api/auth/signout",
+    method: "post",
+    access: "public",
+    security: [{ session: [] }],
+    form: z.object({ csrfToken: z.string(), callbackUrl: z.string().optional(), json: z.literal("true").optional() }),
+    tag: "Sign-in",
+    operationId: "signOut",
+    summary: "Sign out (next-auth): the session is revoked on the server, its cookie no longer opens anything",
+    responses: {
+      200: { description: "With `json=true`: where to go next", schema: signInResultSchema },
+      302: "Without `json=true`: a redirect to the callback URL",
+    },
+  },
+  apiReference: {
+    route: "/api-reference",
+    method: "get",
+    access: "viewer",
+    tag: "Operations",
+    operationId: "apiReference",
+    summary: "The interactive API reference (an HTML page rendering this document)",
+    responses: { 200: { description: "The page", schema: z.string(), mediaType: "text/html" } },
+  },
+  apiReferenceBundle: {
+    route: "/api-reference/scalar.js",
+    method: "get",
+    access: "viewer",
+    tag: "Operations",
+    operationId: "apiReferenceBundle",
+    summary: "The API reference's browser bundle, served from the installed package",
+    responses: { 200: { description: "JavaScript", schema: z.string(), mediaType: "text/javascript" } },
+  },
+  storedFile: {
+    route: "/files/[...path]",
+    method: "get",
+    access: "public",
+    security: [{ fileSignature: [] }],
+    params: z.object({
+      path: z.array(z.string()).meta({ param: { description: "The file's path in the file storage, slashes included, e.g. documents/contract.pdf" } }),
+    }),
+    query: z.object({
+      expires: z.string().optional().meta({ description: "Unix seconds after which the link is refused" }),
+      signature: z.string().optional().meta({ description: "HMAC-SHA256 over the path and expiry" }),
+    }),
+    tag: "Files",
+    operationId: "storedFile",
+    summary: "A stored document or photo, for whoever holds its signed link (Symphonics, the dashboard)",
+    responses: {
+      200: {
+        description: "The file",
+        schema: z.string().meta({ format: "binary" }),
+        mediaType: ["application/pdf", "image/jpeg", "image/png", "image/webp", "application/octet-stream"],
+      },
+      400: "The path leaves the file storage",
+      403: "The link is expired or not validly signed",
+      404: "No such file",
     },
   },
 } satisfies Record<string, Operation>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { attemptTrigger, documentType, dossierStatus, interventionStatus, publicationStatus } from "@/db/schema";
+import { attemptTrigger, documentType, dossierStatus, interventionStatus, publicationStatus, staffRole } from "@/db/schema";
 import { fieldProblemSchema } from "@/lib/http/problem";
 
 /**
@@ -148,3 +148,98 @@ export const beneficiaryExportSchema = z
 export const erasureResultSchema = z
   .object({ erased_at: dateTime, interventions: z.array(z.string()), files_deleted: z.number().int().min(0) })
   .meta({ id: "ErasureResult" });
+
+const listPage = <T extends z.ZodType>(item: T) => ({ items: z.array(item), nextCursor: z.string().nullable().describe("Pass it as `cursor` for the next page; null on the last") });
+
+export const interventionListSchema = z
+  .object({
+    ...listPage(
+      z.object({
+        id: z.uuid(),
+        reference: z.string(),
+        status: z.enum(interventionStatus.enumValues),
+        city: z.string(),
+        postalCode: z.string(),
+        beneficiaryName: z.string(),
+        publicationStatus: z.enum(publicationStatus.enumValues),
+        dossierId: z.string().nullable(),
+        dossierStatus: z.enum(dossierStatus.enumValues).nullable(),
+        attemptCount: z.number().int(),
+        lastErrorMessage: z.string().nullable(),
+        completedAt: nullableDateTime,
+        updatedAt: nullableDateTime,
+        publicationChangedAt: nullableDateTime,
+        nextAttemptAt: nullableDateTime,
+      }),
+    ),
+    orderedBy: z.enum(["updatedAt", "publicationChangedAt"]),
+  })
+  .meta({ id: "InterventionList" });
+
+export const attentionListSchema = z
+  .object(
+    listPage(
+      z.object({
+        reference: z.string(),
+        beneficiaryName: z.string(),
+        city: z.string(),
+        kind: z.enum(["failed", "needs_review", "rejected", "stuck"]),
+        reason: z.string().describe("What happened, in a sentence for staff"),
+        publicationStatus: z.enum(publicationStatus.enumValues),
+        attemptCount: z.number().int(),
+        lastErrorAt: nullableDateTime,
+        updatedAt: nullableDateTime,
+      }),
+    ),
+  )
+  .meta({ id: "AttentionList" });
+
+export const overviewSchema = z
+  .looseObject({
+    counts: z.record(z.string(), z.number().int()),
+    total: z.number().int(),
+    health: z.looseObject({ circuits: z.array(z.looseObject({ name: z.string(), state: z.string() })), queue: z.looseObject({}), workers: z.looseObject({}) }),
+    chart: z.object({ range: z.enum(["24h", "14d"]), unit: z.enum(["hour", "day"]), points: z.array(z.object({ bucket: nullableDateTime, published: z.number().int(), failed: z.number().int() })) }),
+    alerts: z.array(z.looseObject({ id: z.uuid(), kind: z.string(), severity: z.string(), message: z.string() })),
+    generatedAt: dateTime,
+  })
+  .meta({ id: "Overview", description: "Counts per state, integration health, the chart and open alerts" });
+
+export const interventionDetailSchema = z
+  .looseObject({
+    reference: z.string(),
+    status: z.enum(interventionStatus.enumValues),
+    version: z.number().int(),
+    beneficiary: z.looseObject({ firstName: z.string(), lastName: z.string() }),
+    publication: publicationViewSchema,
+    dossier: z.looseObject({ ok: z.boolean() }),
+    blockers: z.array(z.string()),
+    attempts: z.array(z.looseObject({})),
+    webhookEvents: z.array(z.looseObject({})),
+  })
+  .meta({ id: "InterventionDetail", description: "The intervention page: the intervention, its dossier, problems and publication history" });
+
+const staffRoles = z.enum(staffRole.enumValues);
+export const staffUserSchema = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    name: z.string(),
+    role: staffRoles,
+    disabledAt: nullableDateTime,
+    lockedUntil: nullableDateTime,
+    failedLoginCount: z.number().int(),
+    lastLoginAt: nullableDateTime,
+    createdAt: dateTime,
+  })
+  .meta({ id: "StaffUser" });
+
+export const apiTokenSummarySchema = z
+  .object({ id: z.uuid(), name: z.string(), prefix: z.string(), role: staffRoles, lastUsedAt: nullableDateTime, revokedAt: nullableDateTime, createdAt: dateTime })
+  .meta({ id: "ApiToken" });
+
+export const csrfTokenSchema = z.object({ csrfToken: z.string() }).meta({ id: "CsrfToken" });
+export const sessionSchema = z
+  .looseObject({ user: z.looseObject({ name: z.string().nullish(), email: z.string().nullish() }).optional(), expires: dateTime.optional() })
+  .meta({ id: "Session", description: "The signed-in staff member, or an empty object" });
+export const signInResultSchema = z.object({ url: z.string() }).meta({ id: "SignInResult", description: "Where the browser goes next (an error names itself in the URL)" });

@@ -1,10 +1,10 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { z } from "zod";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { route } from "@/lib/http/route";
+import { methods, route } from "@/lib/http/route";
+import { operations } from "@/lib/openapi/operations";
 import { fileStorage } from "@/lib/storage/files";
 import { verifyFileSignature } from "@/lib/storage/signed-urls";
 
@@ -17,10 +17,9 @@ const contentTypes: Record<string, string> = {
 };
 
 /** Serves a stored file to whoever holds a valid signed link (Symphonics, the dashboard). */
-export const GET = route({ access: "public", params: z.object({ path: z.array(z.string()) }) }, async ({ request, params }) => {
+const serveFile = route(operations.storedFile, async ({ params, query }) => {
   const relative = params.path.join("/");
-  const url = new URL(request.url);
-  const check = verifyFileSignature(config().FILE_URL_SECRET, relative, url.searchParams.get("expires"), url.searchParams.get("signature"), new Date());
+  const check = verifyFileSignature(config().FILE_URL_SECRET, relative, query.expires ?? null, query.signature ?? null, new Date());
   if (!check.ok) {
     throw new AppError("forbidden", check.reason === "expired" ? "This file link has expired." : "This file link is not validly signed.");
   }
@@ -37,3 +36,5 @@ export const GET = route({ access: "public", params: z.object({ path: z.array(z.
     },
   });
 });
+
+export const { GET, HEAD, OPTIONS, POST, PUT, DELETE, PATCH } = methods({ GET: serveFile });

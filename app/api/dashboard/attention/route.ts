@@ -1,8 +1,9 @@
 import { getDb } from "@/db/client";
-import { route } from "@/lib/http/route";
-import { attentionQuerySchema, listAttention } from "@/lib/dashboard/attention";
+import { listAttention } from "@/lib/dashboard/attention";
+import { methods, route } from "@/lib/http/route";
+import { operations } from "@/lib/openapi/operations";
 
-/** Everything that needs a person: failed, needs review, rejected, or stuck longer than expected. */
-export const GET = route({ access: "viewer", query: attentionQuerySchema }, async ({ query }) =>
-  Response.json(await listAttention(getDb(), query), { headers: { "cache-control": "no-store" } }),
-);
+export const { GET, HEAD, OPTIONS, POST, PUT, DELETE, PATCH } = methods({
+  /** Everything that needs a person: failed, needs review, rejected, or stuck longer than expected. */
+  GET: route(operations.dashboardAttention, async ({ query }) => Response.json(await listAttention(getDb(), query), { headers: { "cache-control": "no-store" } })),
+});

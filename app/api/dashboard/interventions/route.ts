@@ -1,8 +1,11 @@
 import { getDb } from "@/db/client";
-import { route } from "@/lib/http/route";
-import { listInterventions, listQuerySchema } from "@/lib/dashboard/interventions";
+import { listInterventions } from "@/lib/dashboard/interventions";
+import { methods, route } from "@/lib/http/route";
+import { operations } from "@/lib/openapi/operations";
 
-/** The interventions list behind the dashboard: filters, search, sort and keyset pages. */
-export const GET = route({ access: "viewer", query: listQuerySchema }, async ({ query }) =>
-  Response.json(await listInterventions(getDb(), query), { headers: { "cache-control": "no-store" } }),
-);
+export const { GET, HEAD, OPTIONS, POST, PUT, DELETE, PATCH } = methods({
+  /** The interventions list behind the dashboard: filters, search, sort and keyset pages. */
+  GET: route(operations.dashboardInterventions, async ({ query }) =>
+    Response.json(await listInterventions(getDb(), query), { headers: { "cache-control": "no-store" } }),
+  ),
+});

@@ -1,8 +1,9 @@
 import { getDb } from "@/db/client";
-import { route } from "@/lib/http/route";
-import { overview, overviewQuerySchema } from "@/lib/dashboard/overview";
+import { overview } from "@/lib/dashboard/overview";
+import { methods, route } from "@/lib/http/route";
+import { operations } from "@/lib/openapi/operations";
 
-/** The overview page's data, polled every few seconds. */
-export const GET = route({ access: "viewer", query: overviewQuerySchema }, async ({ query }) =>
-  Response.json(await overview(getDb(), query), { headers: { "cache-control": "no-store" } }),
-);
+export const { GET, HEAD, OPTIONS, POST, PUT, DELETE, PATCH } = methods({
+  /** The overview page's data, polled every few seconds. */
+  GET: route(operations.dashboardOverview, async ({ query }) => Response.json(await overview(getDb(), query), { headers: { "cache-control": "no-store" } })),
+});

@@ -2,7 +2,7 @@ import { getDb } from "@/db/client";
 import { getInterventionView } from "@/lib/dashboard/intake-view";
 import { AppError } from "@/lib/errors";
 import { patchIntervention, putIntervention } from "@/lib/interventions/intake";
-import { route } from "@/lib/http/route";
+import { methods, route } from "@/lib/http/route";
 import { operations } from "@/lib/openapi/operations";
 
 async function respondWithView(reference: string, status: number): Promise<Response> {
@@ -11,14 +11,16 @@ async function respondWithView(reference: string, status: number): Promise<Respo
   return Response.json(view, { status, headers: { etag: `"${view.version}"` } });
 }
 
-export const GET = route(operations.getIntervention, async ({ params }) => respondWithView(params.reference, 200));
+const read = route(operations.getIntervention, async ({ params }) => respondWithView(params.reference, 200));
 
-export const PUT = route(operations.putIntervention, async ({ principal, params, headers, body }) => {
+const replace = route(operations.putIntervention, async ({ principal, params, headers, body }) => {
   const { created } = await putIntervention(getDb(), params.reference, body, principal, { expectedVersion: headers["If-Match"] });
   return respondWithView(params.reference, created ? 201 : 200);
 });
 
-export const PATCH = route(operations.patchIntervention, async ({ principal, params, headers, body }) => {
+const change = route(operations.patchIntervention, async ({ principal, params, headers, body }) => {
   await patchIntervention(getDb(), params.reference, body, principal, { expectedVersion: headers["If-Match"] });
   return respondWithView(params.reference, 200);
 });
+
+export const { GET, HEAD, OPTIONS, POST, PUT, DELETE, PATCH } = methods({ GET: read, PUT: replace, PATCH: change });

@@ -2,7 +2,7 @@ import { getDb } from "@/db/client";
 import { config } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { readRawBody } from "@/lib/http/request";
-import { route, validBody } from "@/lib/http/route";
+import { methods, route, validBody } from "@/lib/http/route";
 import { recordWebhookSignatureFailure } from "@/lib/notifications/webhook-signature-failures";
 import { observeWebhook } from "@/lib/observability/pipeline-observations";
 import { operations } from "@/lib/openapi/operations";
@@ -11,7 +11,7 @@ import { receiveWebhook, verifyWebhook, webhookSecrets } from "@/lib/publication
 const { signed } = operations.receiveSymphonicsWebhook;
 
 /** POST /api/webhooks/symphonics — dossier status changes, signed per Standard Webhooks. */
-export const POST = route(operations.receiveSymphonicsWebhook, async ({ request }) => {
+const receive = route(operations.receiveSymphonicsWebhook, async ({ request }) => {
   const rawBody = await readRawBody(request, signed.limitBytes);
   const headers = {
     id: request.headers.get("webhook-id"),
@@ -35,3 +35,5 @@ export const POST = route(operations.receiveSymphonicsWebhook, async ({ request 
   await observeWebhook(getDb(), { type: event.type, outcome, dossierId: event.data?.dossierId, externalReference: event.data?.externalReference });
   return Response.json({ received: true, outcome }, { status: 200 });
 });
+
+export const { GET, HEAD, OPTIONS, POST, PUT, DELETE, PATCH } = methods({ POST: receive });

@@ -1,10 +1,12 @@
-import { z } from "zod";
 import { getDb } from "@/db/client";
 import { listApiTokens, revokeApiToken } from "@/lib/auth/staff-admin";
-import { route } from "@/lib/http/route";
+import { methods, route } from "@/lib/http/route";
+import { operations } from "@/lib/openapi/operations";
 
-/** Revokes a token at once; revoking a revoked token changes nothing. */
-export const DELETE = route({ access: "admin", params: z.object({ id: z.uuid("must be an API token id (a UUID)") }) }, async ({ principal, params: { id } }) => {
-  await revokeApiToken(getDb(), id, principal);
-  return Response.json({ token: (await listApiTokens(getDb())).find((t) => t.id === id) });
+export const { GET, HEAD, OPTIONS, POST, PUT, DELETE, PATCH } = methods({
+  /** Revokes a token at once; revoking a revoked token changes nothing. */
+  DELETE: route(operations.revokeApiToken, async ({ principal, params: { id } }) => {
+    await revokeApiToken(getDb(), id, principal);
+    return Response.json({ token: (await listApiTokens(getDb())).find((t) => t.id === id) });
+  }),
 });

@@ -1,13 +1,12 @@
-import { z } from "zod";
 import { getDb } from "@/db/client";
-import { changeUser, listUsers, userChangeSchema } from "@/lib/auth/staff-admin";
-import { route } from "@/lib/http/route";
+import { changeUser, listUsers } from "@/lib/auth/staff-admin";
+import { methods, route } from "@/lib/http/route";
+import { operations } from "@/lib/openapi/operations";
 
-/** Changes a staff account: role, disabled (takes effect on the user's next request), unlock, password. */
-export const PATCH = route(
-  { access: "admin", params: z.object({ id: z.uuid("must be a user id (a UUID)") }), body: userChangeSchema, bodyLimitBytes: 16 * 1024 },
-  async ({ principal, params: { id }, body }) => {
+export const { GET, HEAD, OPTIONS, POST, PUT, DELETE, PATCH } = methods({
+  /** Changes a staff account: role, disabled (takes effect on the user's next request), unlock, password. */
+  PATCH: route(operations.changeUser, async ({ principal, params: { id }, body }) => {
     await changeUser(getDb(), id, body, principal);
     return Response.json({ user: (await listUsers(getDb())).find((u) => u.id === id) });
-  },
-);
+  }),
+});
