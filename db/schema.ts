@@ -213,6 +213,11 @@ export const publications = pgTable(
     status: publicationStatus("status").notNull().default("not_ready"),
     dossierId: text("dossier_id"),
     dossierStatus: dossierStatus("dossier_status"),
+    /**
+     * Last news of the dossier's status: a webhook that moved it, or a lookup by the reconciler.
+     * A dossier not final whose news is old is looked up (lib/publication/reconcile.ts).
+     */
+    dossierStatusCheckedAt: timestamptz("dossier_status_checked_at"),
     rejectionReason: text("rejection_reason"),
     /** Photos Symphonics has confirmed, so an interrupted batch sequence resumes where it stopped. */
     photosSent: integer("photos_sent").notNull().default(0),
@@ -235,6 +240,10 @@ export const publications = pgTable(
     index("publications_status_updated_at_idx").on(t.status, t.updatedAt.desc()),
     uniqueIndex("publications_dossier_id_key").on(t.dossierId),
     index("publications_next_attempt_at_idx").on(t.nextAttemptAt),
+    // The reconciler's oldest-news-first scan over published dossiers still awaiting a final status.
+    index("publications_dossier_news_idx")
+      .on(sql`coalesce(${t.dossierStatusCheckedAt}, ${t.publishedAt})`)
+      .where(sql`${t.status} = 'published' and ${t.dossierStatus} in ('received', 'processing')`),
   ],
 );
 

@@ -1,0 +1,2 @@
+ALTER TABLE "publications" ADD COLUMN "dossier_status_checked_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "publications_dossier_news_idx" ON "publications" USING btree (coalesce("dossier_status_checked_at", "published_at")) WHERE "publications"."status" = 'published' and "publications"."dossier_status" in ('received', 'processing');
