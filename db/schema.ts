@@ -59,12 +59,17 @@ export const attemptTrigger = pgEnum("attempt_trigger", ["automatic", "manual", 
 
 export const documentType = pgEnum("document_type", ["contract", "quote", "invoice", "certificate", "other"]);
 
+/**
+ * Contact and installation fields are null while the field team has not given them: interventions
+ * are recorded before they are complete, and the mapping says what is missing at publication. The
+ * beneficiary's name is always known: an intervention is planned for a named person.
+ */
 export const beneficiaries = pgTable("beneficiaries", {
   id: uuid("id").primaryKey().defaultRandom(),
   firstName: text("first_name").notNull(),
   lastName: text("last_name").notNull(),
-  email: text("email").notNull(),
-  phone: text("phone").notNull(),
+  email: text("email"),
+  phone: text("phone"),
   contractSignedAt: timestamptz("contract_signed_at"),
   /** Set when an administrator erased the personal data on request (GDPR). */
   erasedAt: timestamptz("erased_at"),
@@ -81,10 +86,10 @@ export const interventions = pgTable(
     beneficiaryId: uuid("beneficiary_id")
       .notNull()
       .references(() => beneficiaries.id),
-    address: text("address").notNull(),
-    postalCode: text("postal_code").notNull(),
-    city: text("city").notNull(),
-    pdl: text("pdl").notNull(),
+    address: text("address"),
+    postalCode: text("postal_code"),
+    city: text("city"),
+    pdl: text("pdl"),
     pce: text("pce"),
     status: interventionStatus("status").notNull(),
     /** When the intervention reached installation_done; sent as the dossier's completedAt. */

@@ -10,14 +10,13 @@ import { systemPrincipal } from "@/lib/auth/roles";
 import { config } from "@/lib/config";
 import { putIntervention } from "@/lib/interventions/intake";
 import { metrics } from "@/lib/observability/metrics";
-import { fileStorage } from "@/lib/storage/files";
 import { createSymphonicsClient, type SymphonicsClient } from "@/lib/symphonics/client";
 import { CREDENTIALS, sandboxForFile } from "@/lib/symphonics/test-support";
 import { runPublication } from "./publish";
 import { createPublicationQueue } from "./queue";
 import { reconcileDossierStatuses, type ReconcileDeps } from "./reconcile";
 import { pipelineSettings } from "./settings";
-import { eligibleInput, fastPipelineEnv, sampleFileStorage, waitFor } from "./test-support";
+import { eligibleInput, fastPipelineEnv, runDepsFor, sampleFileStorage, waitFor } from "./test-support";
 import { receiveWebhook } from "./webhooks";
 
 /**
@@ -72,20 +71,7 @@ let counter = 0;
 async function published(client: SymphonicsClient, overrides: Parameters<typeof eligibleInput>[0] = {}) {
   const reference = `INT-REC-${process.pid}-${++counter}`;
   const { id } = await putIntervention(db, reference, eligibleInput(overrides), systemPrincipal);
-  const result = await runPublication(
-    {
-      db,
-      client,
-      settings,
-      schedule: queue.schedule,
-      signUrl: (path, anchor) => fileStorage.signedUrl(path, anchor),
-      fileExists: (path) => fileStorage.exists(path),
-      now: () => new Date(),
-      random: () => 0.5,
-      sleep: async () => {},
-    },
-    { interventionId: id, trigger: "automatic", triggeredBy: "test" },
-  );
+  const result = await runPublication(runDepsFor({ db, client, schedule: queue.schedule }), { interventionId: id, trigger: "automatic", triggeredBy: "test" });
   expect(result).toBe("published");
   const publication = await publicationOf(id);
   return { id, reference, dossierId: publication.dossierId! };
