@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { and, eq, sql } from "drizzle-orm";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
-import { alerts, auditLog, publicationAttempts, publications } from "@/db/schema";
+import { alerts, auditLog, circuitBreakers, publicationAttempts, publications, rateLimitBuckets } from "@/db/schema";
 import { useTestDatabase } from "@/db/testing";
 import { startPublicationWorker } from "@/jobs/publication-worker";
 import { systemPrincipal } from "@/lib/auth/roles";
@@ -14,6 +14,7 @@ import { createSymphonicsClient, type SymphonicsClient } from "@/lib/symphonics/
 import { CREDENTIALS, sandboxForFile } from "@/lib/symphonics/test-support";
 import { runPublication } from "./publish";
 import { createPublicationQueue } from "./queue";
+import { holdUntilRetryAfter } from "./rate-limiter";
 import { reconcileDossierStatuses, type ReconcileDeps } from "./reconcile";
 import { pipelineSettings } from "./settings";
 import { eligibleInput, fastPipelineEnv, runDepsFor, sampleFileStorage, waitFor } from "./test-support";
@@ -187,6 +188,54 @@ describe("reconciliation against webhooks and other reconcilers", () => {
       expect(await publicationOf(id)).toMatchObject({ status: "published", dossierStatus: "received" });
     }
     expect(await reconcileDossierStatuses(reconcilerOf(slowClient))).toMatchObject({ checked: 0 });
+  });
+
+  it("calls nothing while the circuit is open, then spends its probe on one lookup, which closes it", async () => {
+    const batch = await Promise.all([published(slowClient), published(slowClient)]);
+    await age(batch.map((p) => p.id));
+    const lookups = () => batch.reduce((sum, { dossierId }) => sum + lookupsSentTo(slow, dossierId), 0);
+    await db.update(circuitBreakers).set({ state: "open", probeAt: new Date(Date.now() + HOUR) }).where(eq(circuitBreakers.name, settings.breaker.name));
+    expect(await reconcileDossierStatuses(reconcilerOf(slowClient))).toEqual({ checked: 0, reconciled: 0, notFound: 0, held: "circuit_open" });
+    expect(lookups()).toBe(0);
+
+    await db.update(circuitBreakers).set({ probeAt: new Date(Date.now() - 1000) }).where(eq(circuitBreakers.name, settings.breaker.name));
+    expect(await reconcileDossierStatuses(reconcilerOf(slowClient))).toMatchObject({ checked: 1 });
+    expect(lookups()).toBe(1);
+    const [breaker] = await db.select().from(circuitBreakers).where(eq(circuitBreakers.name, settings.breaker.name));
+    expect(breaker?.state).toBe("closed");
+    expect(await reconcileDossierStatuses(reconcilerOf(slowClient))).toMatchObject({ checked: 1 });
+    expect(lookups()).toBe(2);
+  });
+
+  it("waits its turn at the shared rate limit: when it is too far, nothing is sent and the dossiers stay due", async () => {
+    const { id, dossierId } = await published(slowClient);
+    await age([id]);
+    await holdUntilRetryAfter(db, settings.rateLimit, 60_000);
+    try {
+      expect(await reconcileDossierStatuses(reconcilerOf(slowClient))).toMatchObject({ checked: 0, held: "rate_limit" });
+      expect(lookupsSentTo(slow, dossierId)).toBe(0);
+      expect((await publicationOf(id)).dossierStatusCheckedAt).toBeNull();
+    } finally {
+      await db.update(rateLimitBuckets).set({ tokens: settings.rateLimit.burst, blockedUntil: null }).where(eq(rateLimitBuckets.name, settings.rateLimit.name));
+    }
+    expect(await reconcileDossierStatuses(reconcilerOf(slowClient))).toMatchObject({ checked: 1 });
+  });
+
+  it("stops its round when Symphonics fails, the failure in the attempt log; the dossiers are due again later", async () => {
+    const batch = await Promise.all([published(slowClient), published(slowClient)]);
+    await age(batch.map((p) => p.id));
+    slow.setFaults({ errorRate: 1 }); // 500, 502, 503 or 429
+    try {
+      const round = await reconcileDossierStatuses(reconcilerOf(slowClient));
+      expect(round).toMatchObject({ checked: 1, reconciled: 0 });
+      expect(["symphonics_failing", "rate_limit"]).toContain(round.held);
+    } finally {
+      slow.setFaults({ errorRate: 0 });
+      await db.update(circuitBreakers).set({ state: "closed", consecutiveFailures: 0, probeAt: null }).where(eq(circuitBreakers.name, settings.breaker.name));
+    }
+    const attempts = (await Promise.all(batch.map(({ id }) => lookupsOf(id)))).flat();
+    expect(attempts).toEqual([expect.objectContaining({ outcome: expect.stringMatching(/^(retryable|rate_limited)$/) })]);
+    expect(await Promise.all(batch.map(async ({ id }) => (await publicationOf(id)).dossierStatus))).toEqual(["received", "received"]);
   });
 
   it("a dossier Symphonics no longer knows (404) is flagged for a person with an alert; nothing is deleted", async () => {

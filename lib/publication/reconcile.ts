@@ -60,14 +60,9 @@ interface Due {
 
 /** One round: claims a batch of due dossiers and looks each up. */
 export async function reconcileDossierStatuses(deps: ReconcileDeps): Promise<ReconcileRound> {
-  const { db, settings } = deps;
   const round: ReconcileRound = { checked: 0, reconciled: 0, notFound: 0 };
-  const permission = await requestPermission(db, settings.breaker);
-  if (!permission.allowed) return { ...round, held: "circuit_open" };
-
-  // An open circuit's probe is a single call.
-  const claim = await claimDue(deps, permission.probe ? 1 : (deps.batchSize ?? DEFAULT_BATCH_SIZE));
-  if (!claim.granted) return { ...round, held: "rate_limit" };
+  const claim = await claimDue(deps);
+  if (!claim.granted) return { ...round, held: claim.held };
   if (claim.waitMs > 0) await deps.sleep(claim.waitMs);
 
   for (const due of claim.due) {
@@ -82,25 +77,44 @@ export async function reconcileDossierStatuses(deps: ReconcileDeps): Promise<Rec
   return round;
 }
 
-async function claimDue(deps: ReconcileDeps, limit: number): Promise<{ granted: false } | { granted: true; waitMs: number; due: Due[] }> {
-  return deps.db.transaction(async (tx) => {
-    const due = await tx.execute<{ intervention_id: string; dossier_id: string }>(sql`
-      select intervention_id, dossier_id from publications
-      where status = 'published' and dossier_status in ('received', 'processing') and dossier_id is not null
-        and coalesce(dossier_status_checked_at, published_at) < clock_timestamp() - ${deps.afterMs}::float8 * interval '1 millisecond'
-      order by coalesce(dossier_status_checked_at, published_at)
-      limit ${limit}
-      for update skip locked`);
-    if (due.length === 0) return { granted: true, waitMs: 0, due: [] };
-    // Not our turn for a while: nothing is stamped, the dossiers stay due for the next round.
-    const turn = await reserveRequests(tx, deps.settings.rateLimit, due.length);
-    if (!turn.granted) return { granted: false };
-    await tx.execute(sql`
-      update publications set dossier_status_checked_at = now()
-      where intervention_id in (${sql.join(due.map((row) => sql`${row.intervention_id}::uuid`), sql`, `)})`);
-    return { granted: true, waitMs: turn.waitMs, due: due.map((row) => ({ interventionId: row.intervention_id, dossierId: row.dossier_id })) };
-  });
+type Claim = { granted: false; held: "circuit_open" | "rate_limit" } | { granted: true; waitMs: number; due: Due[] };
+
+/**
+ * Takes a batch of due dossiers, if the circuit and the rate limit let it call: the breaker is only
+ * asked when something is due (an open circuit's single probe is not spent on nothing, and is one
+ * lookup), and nothing is stamped when the round cannot call.
+ */
+async function claimDue(deps: ReconcileDeps): Promise<Claim> {
+  return deps.db
+    .transaction((tx) => claimIn(tx, deps))
+    .catch((error: unknown): Claim => {
+      if (error instanceof NoTurnYet) return { granted: false, held: "rate_limit" };
+      throw error;
+    });
 }
+
+async function claimIn(tx: Executor, { afterMs, batchSize, settings }: ReconcileDeps): Promise<Claim> {
+  const rows = await tx.execute<{ intervention_id: string; dossier_id: string }>(sql`
+    select intervention_id, dossier_id from publications
+    where status = 'published' and dossier_status in ('received', 'processing') and dossier_id is not null
+      and coalesce(dossier_status_checked_at, published_at) < clock_timestamp() - ${afterMs}::float8 * interval '1 millisecond'
+    order by coalesce(dossier_status_checked_at, published_at)
+    limit ${batchSize ?? DEFAULT_BATCH_SIZE}
+    for update skip locked`);
+  if (rows.length === 0) return { granted: true, waitMs: 0, due: [] };
+  const permission = await requestPermission(tx, settings.breaker);
+  if (!permission.allowed) return { granted: false, held: "circuit_open" };
+  const due = permission.probe ? rows.slice(0, 1) : [...rows];
+  const turn = await reserveRequests(tx, settings.rateLimit, due.length);
+  // Rolled back, so that a probe taken above is not spent either.
+  if (!turn.granted) throw new NoTurnYet();
+  await tx.execute(sql`
+    update publications set dossier_status_checked_at = now()
+    where intervention_id in (${sql.join(due.map((row) => sql`${row.intervention_id}::uuid`), sql`, `)})`);
+  return { granted: true, waitMs: turn.waitMs, due: due.map((row) => ({ interventionId: row.intervention_id, dossierId: row.dossier_id })) };
+}
+
+class NoTurnYet extends Error {}
 
 type Verdict = "reconciled" | "unchanged" | "not_found" | "stop";
 
