@@ -60,12 +60,17 @@ export const attemptTrigger = pgEnum("attempt_trigger", ["automatic", "manual", 
 
 export const documentType = pgEnum("document_type", ["contract", "quote", "invoice", "certificate", "other"]);
 
+/**
+ * Contact and installation fields are null while the field team has not given them: interventions
+ * are recorded before they are complete, and the mapping says what is missing at publication. The
+ * beneficiary's name is always known: an intervention is planned for a named person.
+ */
 export const beneficiaries = pgTable("beneficiaries", {
   id: uuid("id").primaryKey().defaultRandom(),
   firstName: text("first_name").notNull(),
   lastName: text("last_name").notNull(),
-  email: text("email").notNull(),
-  phone: text("phone").notNull(),
+  email: text("email"),
+  phone: text("phone"),
   contractSignedAt: timestamptz("contract_signed_at"),
   /** Set when an administrator erased the personal data on request (GDPR). */
   erasedAt: timestamptz("erased_at"),
@@ -82,10 +87,10 @@ export const interventions = pgTable(
     beneficiaryId: uuid("beneficiary_id")
       .notNull()
       .references(() => beneficiaries.id),
-    address: text("address").notNull(),
-    postalCode: text("postal_code").notNull(),
-    city: text("city").notNull(),
-    pdl: text("pdl").notNull(),
+    address: text("address"),
+    postalCode: text("postal_code"),
+    city: text("city"),
+    pdl: text("pdl"),
     pce: text("pce"),
     status: interventionStatus("status").notNull(),
     /** When the intervention reached installation_done; sent as the dossier's completedAt. */
@@ -214,6 +219,11 @@ export const publications = pgTable(
     status: publicationStatus("status").notNull().default("not_ready"),
     dossierId: text("dossier_id"),
     dossierStatus: dossierStatus("dossier_status"),
+    /**
+     * Last news of the dossier's status: a webhook that moved it, or a lookup by the reconciler.
+     * A dossier not final whose news is old is looked up (lib/publication/reconcile.ts).
+     */
+    dossierStatusCheckedAt: timestamptz("dossier_status_checked_at"),
     rejectionReason: text("rejection_reason"),
     /** Photos Symphonics has confirmed, so an interrupted batch sequence resumes where it stopped. */
     photosSent: integer("photos_sent").notNull().default(0),
@@ -236,6 +246,10 @@ export const publications = pgTable(
     index("publications_status_updated_at_idx").on(t.status, t.updatedAt.desc()),
     uniqueIndex("publications_dossier_id_key").on(t.dossierId),
     index("publications_next_attempt_at_idx").on(t.nextAttemptAt),
+    // The reconciler's oldest-news-first scan over published dossiers still awaiting a final status.
+    index("publications_dossier_news_idx")
+      .on(sql`coalesce(${t.dossierStatusCheckedAt}, ${t.publishedAt})`)
+      .where(sql`${t.status} = 'published' and ${t.dossierStatus} in ('received', 'processing')`),
   ],
 );
 

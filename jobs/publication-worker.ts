@@ -10,6 +10,7 @@ import type { Config } from "@/lib/config";
 import { observeJobAttempt } from "@/lib/observability/jobs";
 import { runPublication, type PublicationDeps } from "@/lib/publication/publish";
 import { createPublicationQueue, type PublicationJobData } from "@/lib/publication/queue";
+import { reconcileDossierStatuses } from "@/lib/publication/reconcile";
 import { pipelineSettings } from "@/lib/publication/settings";
 import { databaseTokenStore } from "@/lib/publication/shared-token";
 import { requeueOrphans } from "@/lib/publication/sweeper";
@@ -102,6 +103,17 @@ export async function startPublicationWorker(config: Config, logger: Logger): Pr
     if (requeued > 0) logger.warn({ requeued }, "re-queued publications that had no job");
   };
   const sweeper = setInterval(() => void sweep(), SWEEP_INTERVAL_MS);
+  // Repairs dossier statuses whose webhooks were lost; one round at a time in this process.
+  let reconciling: Promise<void> | null = null;
+  const reconcile = () => {
+    reconciling ??= reconcileDossierStatuses({ ...deps, afterMs: config.RECONCILE_AFTER_MINUTES * 60_000 })
+      .then((round) => {
+        if (round.reconciled > 0 || round.notFound > 0) logger.info(round, "reconciled dossier statuses");
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, "dossier status reconciliation failed"))
+      .finally(() => (reconciling = null));
+  };
+  const reconciler = setInterval(reconcile, config.RECONCILE_INTERVAL_SECONDS * 1000);
   logger.info({ workerId, batchSize: config.WORKER_BATCH_SIZE, concurrency: config.WORKER_CONCURRENCY }, "publication worker started");
 
   return {
@@ -109,7 +121,9 @@ export async function startPublicationWorker(config: Config, logger: Logger): Pr
     async stop() {
       clearInterval(heartbeat);
       clearInterval(sweeper);
+      clearInterval(reconciler);
       await queue.stop();
+      await reconciling;
       await db.delete(workerHeartbeats).where(sql`${workerHeartbeats.workerId} = ${workerId}`).catch(() => {});
       await client.close();
       await connection.close();

@@ -74,6 +74,13 @@ const configSchema = z
     CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(10),
     /** ...for this long before a single probe may go through. */
     CIRCUIT_COOLDOWN_SECONDS: z.coerce.number().positive().default(30),
+    /**
+     * A published dossier whose status is not final and of which nothing was heard (webhook or
+     * lookup) for this long is looked up at Symphonics (lost webhooks); fractions allowed for tests.
+     */
+    RECONCILE_AFTER_MINUTES: z.coerce.number().positive().max(10_080).default(30),
+    /** How often each worker looks for such dossiers. */
+    RECONCILE_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
     /** Jobs a worker fetches at once, and how many such batches it runs side by side. */
     WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(25),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(2),

@@ -73,6 +73,34 @@ describe("mapInterventionToDossier", () => {
     ]);
   });
 
+  it("says which values the field team has not given yet, in the workforce app's names", async () => {
+    const problems = await problemsOf({
+      address: null,
+      postalCode: null,
+      city: null,
+      pdl: null,
+      beneficiary: { firstName: "Camille", lastName: "Durand", email: null, phone: null },
+      operations: [],
+      products: [],
+      documents: [],
+    });
+    expect(problems).toEqual([
+      { field: "beneficiary_email", message: "The beneficiary's email is missing." },
+      { field: "beneficiary_phone", message: "The beneficiary's phone number is missing." },
+      { field: "address", message: "The installation address is missing." },
+      { field: "postal_code", message: "The installation's postal code is missing." },
+      { field: "city", message: "The installation's city is missing." },
+      { field: "pdl", message: "The PDL (electricity delivery point) is missing." },
+      { field: "operations", message: "There must be 1 to 20 operations (CEE codes)." },
+      { field: "products", message: "There must be 1 to 50 installed products." },
+      { field: "documents", message: "There must be 1 to 50 documents, including the signed contract." },
+    ]);
+    // Only the email missing: that is all that is said.
+    expect(await problemsOf({ beneficiary: { firstName: "Camille", lastName: "Durand", email: null, phone: "06 12 34 56 78" } })).toEqual([
+      { field: "beneficiary_email", message: "The beneficiary's email is missing." },
+    ]);
+  });
+
   it("reports every invalid field in the workforce app's names, with messages for people", async () => {
     const problems = await problemsOf({
       reference: "INT 2026/1",

@@ -61,10 +61,22 @@ export async function mapInterventionToDossier(aggregate: DossierSource, deps: M
     return fallback;
   };
 
-  const email = accepted(normaliseEmail(beneficiary.email), "beneficiary_email", beneficiary.email.trim());
-  const phone = accepted(normalisePhone(beneficiary.phone), "beneficiary_phone", beneficiary.phone.trim());
-  const postalCode = accepted(normalisePostalCode(aggregate.postalCode), "postal_code", aggregate.postalCode.trim());
-  const pdl = accepted(normalisePdl(aggregate.pdl), "pdl", aggregate.pdl.trim());
+  // Intake records interventions before they are complete: a value not given yet is said to be
+  // missing (the first problem of a field is the one shown), and stands as an empty one.
+  const given = (value: string | null, field: keyof typeof missing): string => {
+    if (value === null) problems.add(field, missing[field]);
+    return value?.trim() ?? "";
+  };
+  const rawEmail = given(beneficiary.email, "beneficiary_email");
+  const rawPhone = given(beneficiary.phone, "beneficiary_phone");
+  const address = given(aggregate.address, "address");
+  const rawPostalCode = given(aggregate.postalCode, "postal_code");
+  const city = given(aggregate.city, "city");
+  const rawPdl = given(aggregate.pdl, "pdl");
+  const email = accepted(normaliseEmail(rawEmail), "beneficiary_email", rawEmail);
+  const phone = accepted(normalisePhone(rawPhone), "beneficiary_phone", rawPhone);
+  const postalCode = accepted(normalisePostalCode(rawPostalCode), "postal_code", rawPostalCode);
+  const pdl = accepted(normalisePdl(rawPdl), "pdl", rawPdl);
   const pce = accepted(normalisePce(aggregate.pce), "pce", aggregate.pce?.trim());
   const services = aggregate.operations.map((operation, index) => ({
     code: accepted(normaliseCeeCode(operation.code), `operations[${index}].code`, operation.code.trim()),
@@ -90,9 +102,9 @@ export async function mapInterventionToDossier(aggregate: DossierSource, deps: M
       phone,
     },
     installation: {
-      address: normaliseText(aggregate.address),
+      address: normaliseText(address),
       postalCode,
-      city: normaliseText(aggregate.city),
+      city: normaliseText(city),
       pdl,
       ...(pce === undefined ? {} : { pce }),
     },
@@ -231,6 +243,16 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 const shown = (value: unknown) => (typeof value === "string" || typeof value === "number" ? ` ${value}` : "");
+
+/** What is said of a required field the workforce app has not given yet. */
+const missing = {
+  beneficiary_email: "The beneficiary's email is missing.",
+  beneficiary_phone: "The beneficiary's phone number is missing.",
+  address: "The installation address is missing.",
+  postal_code: "The installation's postal code is missing.",
+  city: "The installation's city is missing.",
+  pdl: "The PDL (electricity delivery point) is missing.",
+} as const;
 
 /** A message for the people who correct interventions: what is wrong and what is expected. */
 function explain(field: string, value: unknown, rule?: string): string {

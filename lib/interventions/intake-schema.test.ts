@@ -34,6 +34,20 @@ describe("intake refuses values the database cannot hold or give back", () => {
     expect(zodProblems(parsed.error!)).toEqual([{ field: "documents[0].signed_at", message: "must be between 1970-01-01 and 2100-12-31" }]);
   });
 
+  it("accepts an intervention the field team has not completed: contact and installation values absent or null, lists absent", () => {
+    const incomplete: Record<string, unknown> = { ...valid, beneficiary_email: null, address: null };
+    for (const field of ["beneficiary_phone", "postal_code", "city", "pdl", "pce", "operations", "products", "documents", "photos"]) delete incomplete[field];
+    const parsed = interventionInputSchema.parse(incomplete);
+    expect(parsed).toMatchObject({ beneficiary_email: null, address: null, operations: [], products: [], documents: [], photos: [] });
+    expect(parsed.beneficiary_phone).toBeUndefined();
+    // What is given must still be a value: blank is not "not given", and the name and status are required.
+    expect(problemsOf({ ...incomplete, beneficiary_email: " " }).map((problem) => problem.field)).toEqual(["beneficiary_email"]);
+    const nameless = { ...incomplete };
+    delete nameless.beneficiary_last_name;
+    delete nameless.status;
+    expect(problemsOf(nameless).map((problem) => problem.field).sort()).toEqual(["beneficiary_last_name", "status"]);
+  });
+
   it("keeps well-formed text that is not ASCII", () => {
     expect(problemsOf({ ...valid, beneficiary_first_name: "Zoë 🌱", city: "Saint-Étienne" })).toEqual([]);
   });

@@ -23,15 +23,16 @@ export const interventionInputSchema = z
   .object({
     beneficiary_first_name: text(200),
     beneficiary_last_name: text(200),
-    beneficiary_email: text(320),
-    beneficiary_phone: text(40),
-    address: text(300),
-    postal_code: text(20),
-    city: text(200),
-    pdl: text(40),
+    // The field team may not have these yet: absent or null, stored as null, reported missing at publication.
+    beneficiary_email: text(320).nullish(),
+    beneficiary_phone: text(40).nullish(),
+    address: text(300).nullish(),
+    postal_code: text(20).nullish(),
+    city: text(200).nullish(),
+    pdl: text(40).nullish(),
     pce: z.string().trim().max(40, "must be at most 40 characters").refine(isStorableText, UNSTORABLE_TEXT_MESSAGE).nullish(),
-    operations: z.array(z.object({ code: text(40) }).strict()).max(100, "must have at most 100 items"),
-    products: z.array(z.object({ name: text(300), model: text(300) }).strict()).max(200, "must have at most 200 items"),
+    operations: z.array(z.object({ code: text(40) }).strict()).max(100, "must have at most 100 items").default([]),
+    products: z.array(z.object({ name: text(300), model: text(300) }).strict()).max(200, "must have at most 200 items").default([]),
     documents: z
       .array(
         z
@@ -43,8 +44,9 @@ export const interventionInputSchema = z
           })
           .strict(),
       )
-      .max(200, "must have at most 200 items"),
-    photos: z.array(z.object({ file_path: storagePath }).strict()).max(5000, "must have at most 5000 items"),
+      .max(200, "must have at most 200 items")
+      .default([]),
+    photos: z.array(z.object({ file_path: storagePath }).strict()).max(5000, "must have at most 5000 items").default([]),
     status: z.enum(intakeStatuses),
     contract_signed_at: timestamp.nullish(),
   })

@@ -84,17 +84,17 @@ export async function putIntervention(
     const beneficiary = {
       firstName: input.beneficiary_first_name,
       lastName: input.beneficiary_last_name,
-      email: input.beneficiary_email,
-      phone: input.beneficiary_phone,
+      email: input.beneficiary_email ?? null,
+      phone: input.beneficiary_phone ?? null,
       contractSignedAt: date(input.contract_signed_at),
     };
     const place = {
-      address: input.address,
-      postalCode: input.postal_code,
-      city: input.city,
-      pdl: input.pdl,
+      address: input.address ?? null,
+      postalCode: input.postal_code ?? null,
+      city: input.city ?? null,
+      pdl: input.pdl ?? null,
       pce: input.pce || null,
-      searchText: searchTextOf(reference, input.beneficiary_first_name, input.beneficiary_last_name, input.city),
+      searchText: searchTextOf(reference, input.beneficiary_first_name, input.beneficiary_last_name, input.city ?? null),
     };
 
     if (!current) {

@@ -31,6 +31,7 @@ export async function loadInterventionAggregate(db: Executor, where: { reference
 
 export type InterventionAggregate = NonNullable<Awaited<ReturnType<typeof loadInterventionAggregate>>>;
 
-export function searchTextOf(reference: string, firstName: string, lastName: string, city: string): string {
-  return [reference, firstName, lastName, city].join(" ").toLowerCase();
+/** A city not given yet is left out. */
+export function searchTextOf(reference: string, firstName: string, lastName: string, city: string | null): string {
+  return [reference, firstName, lastName, city ?? ""].join(" ").toLowerCase();
 }

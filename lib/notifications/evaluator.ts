@@ -1,4 +1,4 @@
-import { and, eq, like, sql } from "drizzle-orm";
+import { and, eq, inArray, like, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { alerts } from "@/db/schema";
 import { raiseAlert } from "@/lib/alerts/alerts";
@@ -92,11 +92,11 @@ async function resolveClearedPipelineAlerts(db: Executor): Promise<number> {
       sql`not exists (select 1 from publications p where p.intervention_id = ${alerts.interventionId} and p.status = 'failed')`,
     )!,
   );
-  // Rejected dossier: cleared once the intervention no longer waits for review (corrected and sent again).
+  // Rejected or lost dossier: cleared once the intervention no longer waits for review (corrected and sent again).
   resolved += await resolveAlerts(
     db,
     and(
-      eq(alerts.kind, "dossier_rejected"),
+      inArray(alerts.kind, ["dossier_rejected", "dossier_not_found"]),
       sql`not exists (select 1 from publications p where p.intervention_id = ${alerts.interventionId} and p.status = 'needs_review')`,
     )!,
   );

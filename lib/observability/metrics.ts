@@ -72,6 +72,12 @@ function createMetrics() {
       labelNames: ["type", "outcome"] as const,
       registers,
     }),
+    dossierStatusesReconciled: new Counter({
+      name: "symphonics_dossier_statuses_reconciled_total",
+      help: "Dossier statuses the reconciler's lookups applied because no webhook had brought them, by status",
+      labelNames: ["status"] as const,
+      registers,
+    }),
     webhookSignatureFailures: new Counter({
       name: "symphonics_webhook_signature_failures_total",
       help: "Webhook deliveries refused for a missing, wrong or stale signature",

@@ -35,6 +35,11 @@ export function observeRateLimitTurn(turn: { granted: true; waitMs: number } | {
   else metrics().rateLimitPostponed.inc();
 }
 
+/** A dossier status learnt by lookup, that no webhook had brought. */
+export function observeReconciledStatus(status: string): void {
+  metrics().dossierStatusesReconciled.inc({ status });
+}
+
 /**
  * A webhook handled: counted by type and outcome, and logged with the correlation id of the
  * publication it concerns, so one search follows a publication from its trigger to Symphonics'

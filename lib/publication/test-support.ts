@@ -3,8 +3,12 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { config } from "@/lib/config";
 import type { InterventionInput } from "@/lib/interventions/intake-schema";
 import { sampleInterventionInput } from "@/lib/interventions/sample";
+import { fileStorage } from "@/lib/storage/files";
+import type { PublicationDeps } from "./publish";
+import { pipelineSettings } from "./settings";
 
 export const SAMPLE_FILES = ["documents/contract.pdf", "documents/quote.pdf", "photos/outdoor-unit.jpg", "photos/indoor-unit.jpg"];
 
@@ -54,3 +58,16 @@ export function photosInput(count: number): InterventionInput["photos"] {
 
 export const eligibleInput = (overrides: Partial<InterventionInput> = {}) => sampleInterventionInput(overrides);
 export const ineligibleInput = () => sampleInterventionInput({ contract_signed_at: null });
+
+/** A publication run's dependencies for a test: the given database, client and queue, the stored files, no waiting. */
+export function runDepsFor(parts: Pick<PublicationDeps, "db" | "client" | "schedule">): PublicationDeps {
+  return {
+    ...parts,
+    settings: pipelineSettings(config()),
+    signUrl: (path, anchor) => fileStorage.signedUrl(path, anchor),
+    fileExists: (path) => fileStorage.exists(path),
+    now: () => new Date(),
+    random: () => 0.5,
+    sleep: async () => {},
+  };
+}

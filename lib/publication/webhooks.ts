@@ -1,13 +1,10 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { z } from "zod";
 import type { Database, Executor } from "@/db/client";
 import { interventions, publicationAttempts, publications, webhookEvents, type DossierStatus, type PublicationStatus } from "@/db/schema";
-import { raiseAlert } from "@/lib/alerts/alerts";
-import { recordAudit } from "@/lib/audit";
-import { systemPrincipal } from "@/lib/auth/roles";
 import type { Operation } from "@/lib/symphonics/outcomes";
-import { markRejected } from "./status";
+import { applyDossierStatus } from "./dossier-status";
 
 /**
  * Symphonics' status webhooks (§4): Standard Webhooks signatures, at-least-once and unordered
@@ -50,9 +47,6 @@ export function verifyWebhook(rawBody: string, headers: WebhookHeaders, secrets:
   return { ok: false, reason };
 }
 
-const statusRank: Record<DossierStatus, number> = { received: 0, processing: 1, accepted: 2, rejected: 2 };
-const isFinal = (status: DossierStatus) => status === "accepted" || status === "rejected";
-
 const knownTypes = {
   "dossier.received": "received",
   "dossier.processing": "processing",
@@ -76,14 +70,6 @@ export const webhookBodySchema = z.object({
 export type WebhookBody = z.infer<typeof webhookBodySchema>;
 
 export type WebhookOutcome = "applied" | "stale" | "unknown_type" | "unknown_dossier" | "duplicate";
-
-const rejectionExplanations: Record<string, string> = {
-  document_unreachable: "Symphonics could not download one of the documents: check the files and their links, then correct the intervention.",
-  photo_unreachable: "Symphonics could not download one of the photos: check the files and their links, then correct the intervention.",
-  incomplete_file: "Symphonics found the file incomplete: complete the intervention's documents and photos.",
-  duplicate_installation: "Symphonics considers this installation a duplicate of another dossier.",
-  other: "Symphonics rejected the dossier.",
-};
 
 function occurredAt(timestamp: string | undefined): Date | null {
   if (!timestamp) return null;
@@ -140,29 +126,7 @@ async function applyEvent(tx: Executor, body: WebhookBody): Promise<Exclude<Webh
   }
   if (!publication) return "unknown_dossier";
 
-  const current = publication.dossierStatus;
-  if (current && (isFinal(current) || statusRank[status] <= statusRank[current])) return "stale";
-
-  if (status !== "rejected") {
-    await tx
-      .update(publications)
-      .set({ dossierId, dossierStatus: status, updatedAt: sql`now()` })
-      .where(eq(publications.interventionId, publication.interventionId));
-    return "applied";
-  }
-
-  const explanation = rejectionExplanations[reason ?? "other"] ?? `${rejectionExplanations.other} (${reason})`;
-  await markRejected(tx, publication.interventionId, publication.status, { dossierId, reason: reason ?? "other", explanation });
-  const [intervention] = await tx.select({ reference: interventions.reference }).from(interventions).where(eq(interventions.id, publication.interventionId));
-  await raiseAlert(tx, {
-    kind: "dossier_rejected",
-    groupKey: `dossier_rejected:${publication.interventionId}`,
-    severity: "warning",
-    message: `Symphonics rejected the dossier ${dossierId} of ${intervention?.reference ?? publication.interventionId} (${reason ?? "other"}).`,
-    interventionId: publication.interventionId,
-  });
-  await recordAudit(tx, systemPrincipal, "publication.rejected", publication.interventionId, { dossierId, reason: reason ?? "other" });
-  return "applied";
+  return applyDossierStatus(tx, publication, { dossierId, status, reason: reason ?? null, source: "webhook" });
 }
 
 /**

@@ -83,6 +83,33 @@ describe("PUT /api/interventions/{reference}", () => {
     expect((await get(reference)).body).toEqual(response.body);
   });
 
+  it("records an intervention the field team has not completed yet (201): missing contact and installation values are null", async () => {
+    const reference = newReference();
+    const body: Record<string, unknown> = { ...sampleInterventionInput(), beneficiary_phone: null, address: null, pdl: null };
+    for (const field of ["beneficiary_email", "postal_code", "city", "operations", "products", "documents", "photos"]) delete body[field];
+    const response = await put(reference, { body });
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({
+      reference,
+      beneficiary_last_name: "Durand",
+      beneficiary_email: null,
+      beneficiary_phone: null,
+      address: null,
+      postal_code: null,
+      city: null,
+      pdl: null,
+      operations: [],
+      products: [],
+      documents: [],
+      photos: [],
+      // Complete or not, it is due for publication, where the mapping says what is missing.
+      publication: { status: "queued" },
+    });
+    expect((await get(reference)).body).toEqual(response.body);
+    // A value given must still be a real one.
+    expect((await put(reference, { body: { ...body, beneficiary_email: "" } })).status).toBe(422);
+  });
+
   it("replaces the whole intervention (200), bumps the version and keeps no stale children", async () => {
     const reference = newReference();
     await put(reference, { body: sampleInterventionInput({ status: "scheduled" }) });

@@ -1,0 +1,73 @@
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { GET as syncStatus } from "@/app/api/interventions/[reference]/sync-status/route";
+import { PUT } from "@/app/api/interventions/[reference]/route";
+import { interventions, publications } from "@/db/schema";
+import { useTestDatabase } from "@/db/testing";
+import { createApiToken } from "@/lib/auth/api-tokens";
+import { runPublication } from "@/lib/publication/publish";
+import { createPublicationQueue } from "@/lib/publication/queue";
+import { eligibleInput, fastPipelineEnv, runDepsFor, sampleFileStorage } from "@/lib/publication/test-support";
+import { createSymphonicsClient } from "@/lib/symphonics/client";
+import { CREDENTIALS, sandboxForFile } from "@/lib/symphonics/test-support";
+
+/**
+ * Interventions come from the field before they are complete: intake records them, and when
+ * publication is due the mapping says what is missing, in the workforce app's names, and nothing
+ * goes to Symphonics until the data is completed.
+ */
+Object.assign(process.env, fastPipelineEnv({ FILE_STORAGE_DIR: sampleFileStorage() }));
+const sandbox = await sandboxForFile({ rateLimit: false });
+const { db, url } = await useTestDatabase();
+const queue = createPublicationQueue(url);
+const client = createSymphonicsClient({ baseUrl: sandbox.url, ...CREDENTIALS });
+let operator: string;
+beforeAll(async () => {
+  operator = (await createApiToken(db, "workforce", "operator")).token;
+  return async () => {
+    await queue.stop();
+    await client.close();
+  };
+});
+
+const deps = () => runDepsFor({ db, client, schedule: queue.schedule });
+
+const context = (reference: string) => ({ params: Promise.resolve({ reference }) });
+async function put(reference: string, body: unknown) {
+  const request = new Request(`http://localhost/api/interventions/${reference}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${operator}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return PUT(request, context(reference));
+}
+async function syncStatusOf(reference: string) {
+  const response = await syncStatus(new Request(`http://localhost/api/interventions/${reference}/sync-status`, { headers: { authorization: `Bearer ${operator}` } }), context(reference));
+  return response.json();
+}
+const sentFor = (reference: string) => sandbox.ledger().requests.filter((r) => r.idempotencyKey?.includes(reference) || r.path.includes(reference)).length;
+
+describe("an intervention recorded without the beneficiary's email", () => {
+  it("is stored, flagged for review naming beneficiary_email when publication is due, never sent; completing it publishes it", async () => {
+    const reference = `INT-INCOMPLETE-${process.pid}`;
+    const withoutEmail: Record<string, unknown> = eligibleInput();
+    delete withoutEmail.beneficiary_email;
+    expect((await put(reference, withoutEmail)).status).toBe(201);
+    const [intervention] = await db.select().from(interventions).where(eq(interventions.reference, reference));
+    const request = { interventionId: intervention!.id, trigger: "automatic" as const, triggeredBy: "test" };
+
+    expect(await runPublication(deps(), request)).toBe("needs_review");
+    const status = await syncStatusOf(reference);
+    expect(status).toMatchObject({ status: "needs_review", problems: [{ field: "beneficiary_email", message: "The beneficiary's email is missing." }] });
+    expect(sentFor(reference)).toBe(0);
+    expect(sandbox.ledger().countsByExternalReference[reference]).toBeUndefined();
+
+    // The workforce app sends it again with the email: publication is triggered again, and goes through.
+    expect((await put(reference, eligibleInput())).status).toBe(200);
+    const [queued] = await db.select().from(publications).where(eq(publications.interventionId, intervention!.id));
+    expect(queued!.status).toBe("queued");
+    expect(await runPublication(deps(), request)).toBe("published");
+    expect(sandbox.ledger().countsByExternalReference[reference]).toBe(1);
+    expect(sandbox.ledger().dossiers.find((d) => d.externalReference === reference)).toBeDefined();
+  });
+});
