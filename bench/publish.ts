@@ -5,14 +5,16 @@
  * 1. 2,000 eligible interventions at once, sandbox at 0 ms then 100 ms added latency, rate limit
  *    lifted (ours and the sandbox's), one worker process: publications/s, eligibility→published
  *    p50/p99; and idle latency (one intervention at a time).
- * 2. A bare pg-boss send/work loop of as many no-op jobs, for the ratio.
+ * 2. The machine's own ceilings against the same server, for the ratios: a bare pg-boss loop of as
+ *    many no-op jobs (sent one by one; inserted at once and worked in batches of 50), and
+ *    `pgbench` TPC-B (8 clients, 10 s) on a scratch database.
  * 3. The same backlog with Symphonics' 20/s limit and two worker processes: achieved rate as a
  *    share of the limit, share of 429 answers.
  *
  * Needs DATABASE_URL pointing at a PostgreSQL server; it creates and drops its own database.
  * BENCH_COUNT overrides the 2,000; BENCH_WORKERS the single worker of the lifted runs.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import os from "node:os";
@@ -174,10 +176,26 @@ async function main() {
   const bareSeconds = (Date.now() - bareStart) / 1000;
   await boss.stop({ graceful: false });
   const bareRate = COUNT / bareSeconds;
+  // The queue's own ceiling at working: the jobs are there already, worked in batches of 50.
+  await boss.start();
+  await boss.insert("bench-noop", Array.from({ length: COUNT }, () => ({ data: {} })));
+  let batchDone = 0;
+  const batchStart = Date.now();
+  await boss.work("bench-noop", { batchSize: 50, localConcurrency: 4, burstWhenBatchFull: true, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+    batchDone += jobs.length;
+  });
+  while (batchDone < COUNT) await sleep(5);
+  const batchRate = COUNT / ((Date.now() - batchStart) / 1000);
+  await boss.stop({ graceful: false });
   results.push(
     `  bare pg-boss: ${fmt(bareRate)} no-op jobs/s sent one by one and worked (${fmt(COUNT / ((sentAt - bareStart) / 1000))} sends/s); ` +
-      `publications at 0 ms = ${fmt((throughput0 / bareRate) * 100, 1)} % of the bare queue`,
+      `${fmt(batchRate)} jobs/s inserted at once and worked in batches of 50; ` +
+      `publications at 0 ms = ${fmt((throughput0 / bareRate) * 100, 1)} % of the one-by-one loop, ${fmt((throughput0 / batchRate) * 100, 1)} % of the batch loop`,
   );
+  console.log(results.at(-1));
+
+  const tps = await pgbenchTpcB();
+  results.push(`  pgbench TPC-B, scale 10, 8 clients, 10 s: ${fmt(tps)} tps; publications at 0 ms = ${fmt((throughput0 / tps) * 100, 1)} % of it`);
   console.log(results.at(-1));
 
   // Symphonics' real limit, two workers.
@@ -204,6 +222,22 @@ async function main() {
   await stopPublicationQueues();
   await sandbox.close();
   await close();
+}
+
+/** The server's write ceiling: pgbench's TPC-B (scale 10, 8 clients, 10 s) on a scratch database, dropped afterwards. */
+async function pgbenchTpcB(): Promise<number> {
+  const scratchName = `${databaseName}_pgbench`;
+  const scratch = withDatabase(server, scratchName);
+  await admin.unsafe(`create database "${scratchName}"`);
+  try {
+    execFileSync("pgbench", ["-i", "-q", "-s", "10", scratch], { stdio: "ignore" });
+    const output = execFileSync("pgbench", ["-c", "8", "-j", "2", "-T", "10", scratch], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const tps = /tps = ([\d.]+)/.exec(output)?.[1];
+    if (!tps) throw new Error(`pgbench printed no tps:\n${output}`);
+    return Number(tps);
+  } finally {
+    await admin.unsafe(`drop database if exists "${scratchName}" with (force)`);
+  }
 }
 
 main()
