@@ -12,9 +12,9 @@ import { currentCorrelationId } from "@/lib/observability/correlation";
 import { observeRateLimitTurn, observeSymphonicsExchanges } from "@/lib/observability/pipeline-observations";
 import type { SymphonicsClient } from "@/lib/symphonics/client";
 import type { AttemptRecord, FailedOutcome } from "@/lib/symphonics/outcomes";
-import { sendDossier } from "@/lib/symphonics/publish-dossier";
+import { HELD_BY_RETRY_AFTER, sendDossier } from "@/lib/symphonics/publish-dossier";
 import { recordFailure, recordHealthy, requestPermission } from "./circuit-breaker";
-import { holdUntilRetryAfter, reserveRequests } from "./rate-limiter";
+import { holdSince, holdUntilRetryAfter, observePartnerBucket, reserveRequests } from "./rate-limiter";
 import { nextRetry } from "./retry-policy";
 import type { PipelineSettings } from "./settings";
 import { isUnderway, markFailed, markInProgress, markNeedsReview, markNotReady, markPostponed, markPublished, markRetrying } from "./status";
@@ -95,9 +95,14 @@ export async function runPublication(deps: PublicationDeps, request: Publication
     deps.client,
     { payload: mapped.payload, extraPhotoBatches: mapped.extraPhotoBatches, photosAlreadySent: publication.photosSent, existingDossierId: publication.dossierId },
     {
-      onAttempt: (record) => {
+      onAttempt: async (record) => {
         attempts.push(record);
+        observePartnerBucket(settings.rateLimit, record.rateLimit, record.startedAt.getTime());
+        // As soon as the answer is in, before anything else: every worker waits for it, not just this run.
+        const holdMs = announcedHoldMs(record);
+        if (holdMs !== null) await holdUntilRetryAfter(db, settings.rateLimit, holdMs);
       },
+      holdBeforeCall: () => holdSince(db, settings.rateLimit, reservation.heldUntil),
       // Only worth a checkpoint when photo batches follow: otherwise the final transaction comes next,
       // and a crash in between is repaired by the replayed create (same key, same dossier).
       onDossierCreated: async (dossierId) => {
@@ -114,7 +119,23 @@ export async function runPublication(deps: PublicationDeps, request: Publication
     await recordPublished(deps, request, attempts, result.dossierId, result.photosConfirmed, result.adopted);
     return "published";
   }
+  if (result.outcome.kind === "rate_limited" && result.outcome.problemCode === HELD_BY_RETRY_AFTER) {
+    // A hold announced to another call since our turn: this call was not sent, and the wait is not ours.
+    await insertAttemptsIn(deps, request, attempts);
+    await postpone(deps, request, claim.previousStatus, new Date(deps.now().getTime() + result.outcome.retryAfterMs + deps.random() * 1000));
+    return "postponed";
+  }
   return handleFailure(deps, request, attempts, result.outcome, claim.previousStatus);
+}
+
+/**
+ * A Retry-After from /v1 on a 429, a 503 maintenance or any 5xx speaks for the whole API: the
+ * limit is per client, and maintenance is for everyone (§2). A 429 always holds, at least 1 s.
+ */
+function announcedHoldMs(record: AttemptRecord): number | null {
+  if (record.operation === "token") return null;
+  if (record.httpStatus === 429) return Math.max(record.retryAfterMs ?? 1000, 1000);
+  return record.retryAfterMs !== null && (record.httpStatus ?? 0) >= 500 ? record.retryAfterMs : null;
 }
 
 async function claimPublication(deps: PublicationDeps, tx: Executor, request: PublicationRequest): Promise<Claim> {
@@ -215,15 +236,23 @@ async function insertAttempts(tx: Executor, request: PublicationRequest, attempt
   observeSymphonicsExchanges(records);
 }
 
-/** The dossier id or photo progress, stored as soon as known, with the exchanges so far. */
+/**
+ * The dossier id or photo progress, stored as soon as known, with the exchanges so far. Confirmed
+ * progress is a success: the next failure backs off from the first step again, with a fresh
+ * budget, so a large dossier under intermittent faults keeps moving instead of crawling.
+ */
 async function checkpoint(deps: PublicationDeps, request: PublicationRequest, attempts: AttemptRecord[], progress: { dossierId?: string; photosSent?: number }) {
   await deps.db.transaction(async (tx) => {
     await insertAttempts(tx, request, attempts);
     await tx
       .update(publications)
-      .set({ ...progress, updatedAt: sql`now()` })
+      .set({ ...progress, consecutiveFailures: 0, firstFailureAt: null, updatedAt: sql`now()` })
       .where(and(eq(publications.interventionId, request.interventionId), ne(publications.status, "published")));
   });
+}
+
+async function insertAttemptsIn(deps: PublicationDeps, request: PublicationRequest, attempts: AttemptRecord[]): Promise<void> {
+  if (attempts.length > 0) await deps.db.transaction((tx) => insertAttempts(tx, request, attempts));
 }
 
 async function recordPublished(deps: PublicationDeps, request: PublicationRequest, attempts: AttemptRecord[], dossierId: string, photosSent: number, adopted: boolean) {
@@ -278,8 +307,7 @@ async function handleFailure(
     return "needs_review";
   }
   if (outcome.kind === "rate_limited") {
-    // Everyone waits for Retry-After; this publication is not at fault and spends no budget.
-    await holdUntilRetryAfter(db, settings.rateLimit, outcome.retryAfterMs);
+    // Everyone waits for Retry-After (announced on the exchange); this publication is not at fault and spends no budget.
     await db.transaction(async (tx) => {
       await insertAttempts(tx, request, attempts);
       const publication = await lockUnpublished(tx, request.interventionId);
