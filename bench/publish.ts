@@ -27,9 +27,11 @@ import { connect } from "@/db/client";
 import { prepareDatabase } from "@/db/prepare";
 import { beneficiaries, interventions } from "@/db/schema";
 import { withDatabase } from "@/db/testing-urls";
+import { config } from "@/lib/config";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { putIntervention } from "@/lib/interventions/intake";
 import { publicationQueue, stopPublicationQueues } from "@/lib/publication/queue";
+import { pipelineSettings } from "@/lib/publication/settings";
 import { eligibleInput, sampleFileStorage } from "@/lib/publication/test-support";
 import { onInterventionChanged } from "@/lib/publication/trigger";
 import { startSandbox } from "@/sandbox/server";
@@ -120,11 +122,12 @@ async function main() {
   };
 
   const [pg] = await client<{ version: string }[]>`select version()`;
+  const limiter = pipelineSettings(config()).rateLimit;
   const bossVersion = JSON.parse(readFileSync(path.join(root, "node_modules/pg-boss/package.json"), "utf8")).version as string;
   console.log("Conditions");
   console.log(`  machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB; PostgreSQL, sandbox and workers on the same machine`);
   console.log(`  Node ${process.version}; ${pg!.version.split(",")[0]}; pg-boss ${bossVersion}`);
-  console.log(`  worker: batchSize ${worker.WORKER_BATCH_SIZE}, localConcurrency ${worker.WORKER_CONCURRENCY}, LISTEN/NOTIFY + burstWhenBatchFull, poll (idle and deferred jobs) ${worker.WORKER_POLL_SECONDS} s; our limiter 19/s, burst 10, max wait 30 s`);
+  console.log(`  worker: batchSize ${worker.WORKER_BATCH_SIZE}, localConcurrency ${worker.WORKER_CONCURRENCY}, LISTEN/NOTIFY + burstWhenBatchFull, poll (idle and deferred jobs) ${worker.WORKER_POLL_SECONDS} s; our limiter ${limiter.perSecond}/s, burst ${limiter.burst}, max wait ${limiter.maxWaitMs / 1000} s (defaults)`);
   console.log(`  ${fmt(COUNT)} interventions per run, 2 photos each (1 Symphonics call per publication), made eligible in one transaction`);
 
   const results: string[] = [];
