@@ -24,8 +24,19 @@ export interface RateLimitSettings {
   maxWaitMs: number;
 }
 
-/** `heldUntil`: the end of the hold the reservation saw (epoch ms), already in its wait. */
-export type Reservation = { granted: true; waitMs: number; heldUntil: number } | { granted: false; retryInMs: number };
+/**
+ * `waitMs`: until the last of the requests may go; the k-th (from 0) may go after
+ * `slotDelayMs(reservation, k)`. `heldUntil`: the end of the hold the reservation saw (epoch ms),
+ * already in its wait.
+ */
+export type Reservation =
+  | { granted: true; waitMs: number; heldUntil: number; available: number; perSecond: number }
+  | { granted: false; retryInMs: number };
+
+/** When the k-th request of a reservation may leave, from the reservation: requests of one turn are paced, not sent in one burst. */
+export function slotDelayMs(reservation: Extract<Reservation, { granted: true }>, k: number): number {
+  return Math.max(0, Math.ceil(((k + 1 - reservation.available) / reservation.perSecond) * 1000));
+}
 
 /** What this process last learnt of Symphonics' bucket: `tokens` at `at` (epoch ms), per bucket name. */
 const partnerBuckets = new Map<string, { tokens: number; at: number }>();
@@ -70,7 +81,7 @@ export async function reserveRequests(db: Executor, settings: RateLimitSettings,
   const maxDebt = (maxWaitMs / 1000) * perSecond;
   // Symphonics' count caps ours; unknown (or full), the burst does.
   const partnerCap = partnerTokens(settings, Date.now()) ?? burst;
-  const [row] = await db.execute<{ granted: boolean; wait_ms: number; held_until: number | null }>(sql`
+  const [row] = await db.execute<{ granted: boolean; wait_ms: number; held_until: number | null; available: number }>(sql`
     with current_bucket as (
       select name, clock_timestamp() as at, blocked_until,
         least(${burst}::float8, ${partnerCap}::float8, tokens + greatest(0, extract(epoch from clock_timestamp() - refilled_at)) * ${perSecond}::float8) as available
@@ -82,10 +93,11 @@ export async function reserveRequests(db: Executor, settings: RateLimitSettings,
     set tokens = case when d.granted then d.available - ${count}::float8 else d.available end, refilled_at = d.at
     from decision d where b.name = d.name
     returning d.granted, (greatest(0, ${count}::float8 - d.available) / ${perSecond}::float8 * 1000)::float8 as wait_ms,
-      (extract(epoch from d.blocked_until) * 1000)::float8 as held_until`);
+      (extract(epoch from d.blocked_until) * 1000)::float8 as held_until, d.available::float8 as available`);
   if (!row) throw new Error(`rate limit bucket ${name} is missing`);
   const waitMs = Math.ceil(Number(row.wait_ms));
-  return row.granted ? { granted: true, waitMs, heldUntil: Number(row.held_until ?? 0) } : { granted: false, retryInMs: waitMs };
+  if (!row.granted) return { granted: false, retryInMs: waitMs };
+  return { granted: true, waitMs, heldUntil: Number(row.held_until ?? 0), available: Number(row.available), perSecond };
 }
 
 /** The latest hold this process announced itself, per bucket name (epoch ms): seen without a round trip. */
