@@ -481,6 +481,8 @@ async function recordPublishedAll(
             sent.map((item) => item.request.interventionId),
           ),
         )
+        // In one order, so two batches storing the same publication (a job taken again) cannot deadlock.
+        .orderBy(asc(publications.interventionId))
         .for("update");
       const current = new Map(locked.map((publication) => [publication.interventionId, publication]));
       const stored: typeof sent = [];
