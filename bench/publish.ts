@@ -5,14 +5,16 @@
  * 1. 2,000 eligible interventions at once, sandbox at 0 ms then 100 ms added latency, rate limit
  *    lifted (ours and the sandbox's), one worker process: publications/s, eligibility→published
  *    p50/p99; and idle latency (one intervention at a time).
- * 2. A bare pg-boss send/work loop of as many no-op jobs, for the ratio.
+ * 2. The machine's own ceilings against the same server, for the ratios: a bare pg-boss loop of as
+ *    many no-op jobs (sent one by one; inserted at once and worked in batches of 50), and
+ *    `pgbench` TPC-B (8 clients, 10 s) on a scratch database.
  * 3. The same backlog with Symphonics' 20/s limit and two worker processes: achieved rate as a
  *    share of the limit, share of 429 answers.
  *
  * Needs DATABASE_URL pointing at a PostgreSQL server; it creates and drops its own database.
  * BENCH_COUNT overrides the 2,000; BENCH_WORKERS the single worker of the lifted runs.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import os from "node:os";
@@ -25,9 +27,11 @@ import { connect } from "@/db/client";
 import { prepareDatabase } from "@/db/prepare";
 import { beneficiaries, interventions } from "@/db/schema";
 import { withDatabase } from "@/db/testing-urls";
+import { config } from "@/lib/config";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { putIntervention } from "@/lib/interventions/intake";
 import { publicationQueue, stopPublicationQueues } from "@/lib/publication/queue";
+import { pipelineSettings } from "@/lib/publication/settings";
 import { eligibleInput, sampleFileStorage } from "@/lib/publication/test-support";
 import { onInterventionChanged } from "@/lib/publication/trigger";
 import { startSandbox } from "@/sandbox/server";
@@ -118,11 +122,12 @@ async function main() {
   };
 
   const [pg] = await client<{ version: string }[]>`select version()`;
+  const limiter = pipelineSettings(config()).rateLimit;
   const bossVersion = JSON.parse(readFileSync(path.join(root, "node_modules/pg-boss/package.json"), "utf8")).version as string;
   console.log("Conditions");
   console.log(`  machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB; PostgreSQL, sandbox and workers on the same machine`);
   console.log(`  Node ${process.version}; ${pg!.version.split(",")[0]}; pg-boss ${bossVersion}`);
-  console.log(`  worker: batchSize ${worker.WORKER_BATCH_SIZE}, localConcurrency ${worker.WORKER_CONCURRENCY}, LISTEN/NOTIFY + burstWhenBatchFull, poll (idle and deferred jobs) ${worker.WORKER_POLL_SECONDS} s; our limiter 19/s, burst 10, max wait 30 s`);
+  console.log(`  worker: batchSize ${worker.WORKER_BATCH_SIZE}, localConcurrency ${worker.WORKER_CONCURRENCY}, LISTEN/NOTIFY + burstWhenBatchFull, poll (idle and deferred jobs) ${worker.WORKER_POLL_SECONDS} s; our limiter ${limiter.perSecond}/s, burst ${limiter.burst}, max wait ${limiter.maxWaitMs / 1000} s (defaults)`);
   console.log(`  ${fmt(COUNT)} interventions per run, 2 photos each (1 Symphonics call per publication), made eligible in one transaction`);
 
   const results: string[] = [];
@@ -174,10 +179,26 @@ async function main() {
   const bareSeconds = (Date.now() - bareStart) / 1000;
   await boss.stop({ graceful: false });
   const bareRate = COUNT / bareSeconds;
+  // The queue's own ceiling at working: the jobs are there already, worked in batches of 50.
+  await boss.start();
+  await boss.insert("bench-noop", Array.from({ length: COUNT }, () => ({ data: {} })));
+  let batchDone = 0;
+  const batchStart = Date.now();
+  await boss.work("bench-noop", { batchSize: 50, localConcurrency: 4, burstWhenBatchFull: true, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+    batchDone += jobs.length;
+  });
+  while (batchDone < COUNT) await sleep(5);
+  const batchRate = COUNT / ((Date.now() - batchStart) / 1000);
+  await boss.stop({ graceful: false });
   results.push(
     `  bare pg-boss: ${fmt(bareRate)} no-op jobs/s sent one by one and worked (${fmt(COUNT / ((sentAt - bareStart) / 1000))} sends/s); ` +
-      `publications at 0 ms = ${fmt((throughput0 / bareRate) * 100, 1)} % of the bare queue`,
+      `${fmt(batchRate)} jobs/s inserted at once and worked in batches of 50; ` +
+      `publications at 0 ms = ${fmt((throughput0 / bareRate) * 100, 1)} % of the one-by-one loop, ${fmt((throughput0 / batchRate) * 100, 1)} % of the batch loop`,
   );
+  console.log(results.at(-1));
+
+  const tps = await pgbenchTpcB();
+  results.push(`  pgbench TPC-B, scale 10, 8 clients, 10 s: ${fmt(tps)} tps; publications at 0 ms = ${fmt((throughput0 / tps) * 100, 1)} % of it`);
   console.log(results.at(-1));
 
   // Symphonics' real limit, two workers.
@@ -204,6 +225,22 @@ async function main() {
   await stopPublicationQueues();
   await sandbox.close();
   await close();
+}
+
+/** The server's write ceiling: pgbench's TPC-B (scale 10, 8 clients, 10 s) on a scratch database, dropped afterwards. */
+async function pgbenchTpcB(): Promise<number> {
+  const scratchName = `${databaseName}_pgbench`;
+  const scratch = withDatabase(server, scratchName);
+  await admin.unsafe(`create database "${scratchName}"`);
+  try {
+    execFileSync("pgbench", ["-i", "-q", "-s", "10", scratch], { stdio: "ignore" });
+    const output = execFileSync("pgbench", ["-c", "8", "-j", "2", "-T", "10", scratch], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const tps = /tps = ([\d.]+)/.exec(output)?.[1];
+    if (!tps) throw new Error(`pgbench printed no tps:\n${output}`);
+    return Number(tps);
+  } finally {
+    await admin.unsafe(`drop database if exists "${scratchName}" with (force)`);
+  }
 }
 
 main()

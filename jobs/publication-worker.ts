@@ -8,7 +8,7 @@ import { connect } from "@/db/client";
 import { workerHeartbeats } from "@/db/schema";
 import type { Config } from "@/lib/config";
 import { observeJobAttempt } from "@/lib/observability/jobs";
-import { runPublication, type PublicationDeps } from "@/lib/publication/publish";
+import { runPublications, type PublicationDeps } from "@/lib/publication/publish";
 import { createPublicationQueue, type PublicationJobData } from "@/lib/publication/queue";
 import { reconcileDossierStatuses } from "@/lib/publication/reconcile";
 import { pipelineSettings } from "@/lib/publication/settings";
@@ -60,10 +60,19 @@ export async function startPublicationWorker(config: Config, logger: Logger): Pr
   };
 
   async function handle(jobs: Job<PublicationJobData>[]): Promise<JobResult[]> {
+    // The batch is worked as a set; each job keeps its own log line, metrics and outcome.
+    const runs = runPublications(
+      deps,
+      jobs.map((job) => ({ ...job.data, jobId: job.id, correlationId: job.data.correlationId ?? job.id })),
+    );
     return Promise.all(
-      jobs.map(async (job): Promise<JobResult> => {
+      jobs.map(async (job, index): Promise<JobResult> => {
         try {
-          const result = await observeJobAttempt(queue.name, job, () => runPublication(deps, { ...job.data, jobId: job.id }));
+          const result = await observeJobAttempt(queue.name, job, async () => {
+            const outcome = (await runs)[index]!;
+            if (outcome instanceof Error) throw outcome;
+            return outcome;
+          });
           return { id: job.id, status: "completed", output: { result } };
         } catch (error) {
           // Unexpected (database unreachable...): pg-boss takes the job again later.

@@ -21,6 +21,8 @@ export interface ApiDeps {
   dossiers: DossierStore;
   processor: Processor;
   faults: () => FaultSettings;
+  /** End of a maintenance window (epoch ms), 0 when none: every /v1 request gets 503 until then. */
+  maintenanceUntil: () => number;
   random: () => number;
 }
 
@@ -60,6 +62,12 @@ export class DossierApi {
       const reply = problem(429, "rate_limited", "Too many requests for this client", {
         headers: { "Retry-After": String(limit.retryAfterSeconds) },
       });
+      return withHeaders(reply, limit.headers);
+    }
+    const maintenanceMs = deps.maintenanceUntil() - Date.now();
+    if (maintenanceMs > 0) {
+      // Retry-After is whole seconds, rounded up: a client that honours it arrives after the window.
+      const reply = problem(503, "maintenance", "The API is in maintenance", { headers: { "Retry-After": String(Math.ceil(maintenanceMs / 1000)) } });
       return withHeaders(reply, limit.headers);
     }
     if (deps.random() < faults.errorRate) return withHeaders(injectedError(deps.random), limit.headers);

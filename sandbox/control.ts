@@ -14,8 +14,11 @@ export interface ControlTarget {
   setFaults(f: Partial<FaultSettings>): void;
   setRateLimit(r: BucketSettings | false): void;
   revokeAllTokens(): number;
+  startMaintenance(seconds: number): void;
   reset(): void;
 }
+
+const maintenanceBody = z.strictObject({ seconds: z.number().positive().max(3600) });
 
 const rateLimitBody = z.union([
   z.strictObject({ perSecond: z.number().positive(), burst: z.number().int().min(1) }),
@@ -59,6 +62,12 @@ export async function handleControl(req: IncomingMessage, path: string, target: 
     }
     case "POST revoke-tokens":
       return json(200, { revoked: target.revokeAllTokens() });
+    case "POST maintenance": {
+      const body = await readJson(req, maintenanceBody);
+      if (!body.ok) return body.reply;
+      target.startMaintenance(body.value.seconds);
+      return json(200, { maintenanceSeconds: body.value.seconds });
+    }
     case "POST reset":
       target.reset();
       return json(200, { reset: true });

@@ -82,6 +82,25 @@ describe("fault injection", () => {
     sb.setFaults({ latencyMs: 0 });
   });
 
+  it("maintenance: every /v1 request of the window is answered 503 with the seconds left as Retry-After, nothing stored", async () => {
+    sb.reset();
+    sb.setFaults(noFaults);
+    const started = await fetch(`${control}/maintenance`, { method: "POST", body: JSON.stringify({ seconds: 2 }) });
+    expect(started.status).toBe(200);
+    const body = validDossier();
+    const key = uniqueKey();
+    const refused = await post(sb, "/v1/dossiers", body, { token: bearer, key });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("2");
+    expect(refused.headers.get("ratelimit-limit")).not.toBeNull();
+    expect(((await refused.json()) as ProblemBody).code).toBe("maintenance");
+    expect((await get(sb, "/v1/dossiers?externalReference=X", bearer)).status).toBe(503);
+    expect(sb.ledger().dossiers).toEqual([]);
+    expect((await fetch(`${control}/maintenance`, { method: "POST", body: '{"seconds": 0}' })).status).toBe(400);
+    sb.reset();
+    expect((await post(sb, "/v1/dossiers", body, { token: bearer, key })).status).toBe(201);
+  });
+
   it("takes faults at start", async () => {
     const faulty = await sandbox({ faults: { resetRate: 1 } });
     await expect(fetch(`${faulty.url}/v1/dossiers/dos_x`)).rejects.toThrow();

@@ -86,6 +86,8 @@ export interface RunningSandbox {
   setFaults(f: Partial<FaultSettings>): void;
   setRateLimit(r: { perSecond: number; burst: number } | false): void;
   revokeAllTokens(): void;
+  /** Every /v1 request is answered `503 maintenance` with Retry-After for the next `seconds`. */
+  startMaintenance(seconds: number): void;
   ledger(): Ledger;
   reset(): void;
 }
@@ -123,6 +125,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const random = randomOption ?? Math.random;
   let faults = applyFaults(NO_FAULTS, initialFaults ?? {});
   let rateLimit: BucketSettings | false = config.rateLimit;
+  let maintenanceUntil = 0;
   const logger: Logger | null = config.logger ? pino({ name: "symphonics-sandbox" }) : null;
 
   const tokens = new TokenStore();
@@ -146,7 +149,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     lifetimeSeconds: () => config.tokenLifetimeSeconds,
     limiter: tokenLimiter,
   });
-  const api = new DossierApi({ tokens, limiter, idempotency, dossiers, processor, faults: () => faults, random });
+  const api = new DossierApi({ tokens, limiter, idempotency, dossiers, processor, faults: () => faults, maintenanceUntil: () => maintenanceUntil, random });
 
   const ledger = (): Ledger => ({
     dossiers: [...dossiers.all()].map((d) => ({
@@ -171,7 +174,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       limiter.configure(settings);
     },
     revokeAllTokens: () => tokens.revokeAll(),
+    startMaintenance: (seconds: number) => {
+      maintenanceUntil = Date.now() + seconds * 1000;
+    },
     reset: () => {
+      maintenanceUntil = 0;
       processor.reset();
       webhooks?.reset();
       dossiers.clear();
@@ -266,6 +273,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     setFaults: control.setFaults,
     setRateLimit: control.setRateLimit,
     revokeAllTokens: () => void tokens.revokeAll(),
+    startMaintenance: control.startMaintenance,
     ledger,
     reset: control.reset,
   };

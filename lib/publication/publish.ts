@@ -1,6 +1,6 @@
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Database, Executor } from "@/db/client";
-import { interventions, publicationAttempts, publications, type AttemptTrigger, type Publication } from "@/db/schema";
+import { beneficiaries, interventionDocuments, interventions, publicationAttempts, publications, type AttemptTrigger, type Publication } from "@/db/schema";
 import { raiseAlert } from "@/lib/alerts/alerts";
 import { recordAudit } from "@/lib/audit";
 import { systemPrincipal } from "@/lib/auth/roles";
@@ -8,16 +8,17 @@ import { mapInterventionToDossier } from "@/lib/dossier/mapping";
 import { MAX_PHOTOS_PER_CALL } from "@/lib/dossier/payload-schema";
 import type { FieldProblem } from "@/lib/errors";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
-import { currentCorrelationId } from "@/lib/observability/correlation";
+import { currentCorrelationId, withCorrelationId } from "@/lib/observability/correlation";
 import { observeRateLimitTurn, observeSymphonicsExchanges } from "@/lib/observability/pipeline-observations";
 import type { SymphonicsClient } from "@/lib/symphonics/client";
 import type { AttemptRecord, FailedOutcome } from "@/lib/symphonics/outcomes";
-import { sendDossier } from "@/lib/symphonics/publish-dossier";
-import { recordFailure, recordHealthy, requestPermission } from "./circuit-breaker";
-import { holdUntilRetryAfter, reserveRequests } from "./rate-limiter";
+import { HELD_BY_RETRY_AFTER, sendDossier, type PublicationResult } from "@/lib/symphonics/publish-dossier";
+import { recordFailure, recordHealthy, requestPermission, type Permission } from "./circuit-breaker";
+import { checkEligibility, type Eligibility } from "./eligibility";
+import { holdSince, holdUntilRetryAfter, observePartnerBucket, reserveRequests, slotDelayMs } from "./rate-limiter";
 import { nextRetry } from "./retry-policy";
 import type { PipelineSettings } from "./settings";
-import { isUnderway, markFailed, markInProgress, markNeedsReview, markNotReady, markPostponed, markPublished, markRetrying } from "./status";
+import { isUnderway, markFailed, markInProgress, markInProgressAll, markNeedsReview, markNotReady, markPostponed, markPublished, markRetrying } from "./status";
 import { eligibilityOf } from "./trigger";
 
 /** What a publication job carries: which intervention, and why it runs. */
@@ -27,6 +28,8 @@ export interface PublicationRequest {
   triggeredBy: string;
   /** The queue's job id, recorded with each exchange to follow one run through the log. */
   jobId?: string;
+  /** The trigger's correlation id, when the run is not inside its context (a batch). */
+  correlationId?: string;
 }
 
 export interface PublicationDeps {
@@ -59,68 +62,282 @@ const EARLY_TOLERANCE_MS = 1_000;
 type Claim = { go: false; result: PublicationRunResult } | { go: true; publication: Publication; previousStatus: Publication["status"] };
 
 /**
- * One run of a publication job. Safe to run any number of times, concurrently too: the
- * publication row lock and status guard decide who works, Symphonics' idempotency keys and
- * dossier adoption make a repeated send harmless, and every way out either reaches a final state
- * or schedules the next run in the transaction that records why.
+ * One run of a publication job: a batch of one (see runPublications).
  */
 export async function runPublication(deps: PublicationDeps, request: PublicationRequest): Promise<PublicationRunResult> {
-  const { db, settings } = deps;
-  const claim = await db.transaction((tx) => claimPublication(deps, tx, request));
-  if (!claim.go) return claim.result;
-  const { publication } = claim;
-
-  const aggregate = await loadInterventionAggregate(db, { id: request.interventionId });
-  if (!aggregate) return "nothing_to_do";
-  const anchor = publication.queuedAt ?? publication.createdAt;
-  const mapped = await mapInterventionToDossier(aggregate, { signUrl: (path) => deps.signUrl(path, anchor), fileExists: deps.fileExists });
-  if (!mapped.ok) {
-    await recordNeedsReview(deps, request, [], mapped.problems, { code: "invalid_data", message: "The intervention's data must be corrected before it can be sent." });
-    return "needs_review";
-  }
-
-  // Our turn at Symphonics' rate limit, for every call this run expects to make.
-  // Extra batch i carries photos from (i + 1) × 50 on; those wholly confirmed are not sent again.
-  const pendingBatches = mapped.extraPhotoBatches.filter((batch, index) => (index + 1) * MAX_PHOTOS_PER_CALL + batch.photos.length > publication.photosSent).length;
-  const reservation = await reserveRequests(db, settings.rateLimit, (publication.dossierId ? 0 : 1) + pendingBatches);
-  observeRateLimitTurn(reservation);
-  if (!reservation.granted) {
-    await postpone(deps, request, claim.previousStatus, new Date(deps.now().getTime() + reservation.retryInMs + deps.random() * 1000));
-    return "postponed";
-  }
-  if (reservation.waitMs > 0) await deps.sleep(reservation.waitMs);
-
-  const attempts: AttemptRecord[] = [];
-  const result = await sendDossier(
-    deps.client,
-    { payload: mapped.payload, extraPhotoBatches: mapped.extraPhotoBatches, photosAlreadySent: publication.photosSent, existingDossierId: publication.dossierId },
-    {
-      onAttempt: (record) => {
-        attempts.push(record);
-      },
-      // Only worth a checkpoint when photo batches follow: otherwise the final transaction comes next,
-      // and a crash in between is repaired by the replayed create (same key, same dossier).
-      onDossierCreated: async (dossierId) => {
-        if (mapped.extraPhotoBatches.length > 0) await checkpoint(deps, request, attempts, { dossierId });
-      },
-      onPhotosConfirmed: async (count) => {
-        if (mapped.extraPhotoBatches.length > 0) await checkpoint(deps, request, attempts, { photosSent: count });
-      },
-    },
-  );
-
-  if (result.kind === "published") {
-    await recordHealthy(db, settings.breaker);
-    await recordPublished(deps, request, attempts, result.dossierId, result.photosConfirmed, result.adopted);
-    return "published";
-  }
-  return handleFailure(deps, request, attempts, result.outcome, claim.previousStatus);
+  const [result] = await runPublications(deps, [request]);
+  if (result instanceof Error) throw result;
+  return result!;
 }
 
+/** A claimed publication, mapped and ready to send, with its share of the batch's turn. */
+interface Ready {
+  index: number;
+  request: PublicationRequest;
+  claim: Extract<Claim, { go: true }>;
+  mapped: Extract<Awaited<ReturnType<typeof mapInterventionToDossier>>, { ok: true }>;
+  calls: number;
+}
+
+type Sent = Ready & { attempts: AttemptRecord[]; result: PublicationResult };
+
+/**
+ * Runs of a batch of publication jobs, worked as a set: one transaction claims them all (rows
+ * locked, eligibility re-checked, in_progress), one reservation takes the batch's turn at the rate
+ * limit, the calls go out concurrently within it, and one transaction stores the publications that
+ * went through. Each run is safe to repeat, concurrently too: the publication row lock and status
+ * guard decide who works, Symphonics' idempotency keys and dossier adoption make a repeated send
+ * harmless, and every way out either reaches a final state or schedules the next run in the
+ * transaction that records why. A run that fails in a shared step is taken again on its own, so one
+ * bad row never fails the others; an error is returned for that run alone.
+ */
+export async function runPublications(deps: PublicationDeps, requests: PublicationRequest[]): Promise<(PublicationRunResult | Error)[]> {
+  const { db } = deps;
+  const results: (PublicationRunResult | Error | undefined)[] = new Array(requests.length);
+  const isolated = async <T>(index: number, work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (error) {
+      results[index] = error instanceof Error ? error : new Error(String(error));
+      return undefined;
+    }
+  };
+
+  const claims = await claimAll(deps, requests);
+  const prepared = await Promise.all(
+    requests.map((request, index) =>
+      isolated(index, async (): Promise<Omit<Ready, "index" | "request" | "claim"> | null> => {
+        const claim = claims[index];
+        if (claim instanceof Error) throw claim;
+        if (!claim!.go) {
+          results[index] = claim!.result;
+          return null;
+        }
+        const { publication } = claim!;
+        const aggregate = await loadInterventionAggregate(db, { id: request.interventionId });
+        if (!aggregate) {
+          results[index] = "nothing_to_do";
+          return null;
+        }
+        const anchor = publication.queuedAt ?? publication.createdAt;
+        const mapped = await mapInterventionToDossier(aggregate, { signUrl: (path) => deps.signUrl(path, anchor), fileExists: deps.fileExists });
+        if (!mapped.ok) {
+          await recordNeedsReview(deps, request, [], mapped.problems, { code: "invalid_data", message: "The intervention's data must be corrected before it can be sent." });
+          results[index] = "needs_review";
+          return null;
+        }
+        // Extra batch i carries photos from (i + 1) × 50 on; those wholly confirmed are not sent again.
+        const pendingBatches = mapped.extraPhotoBatches.filter((batch, i) => (i + 1) * MAX_PHOTOS_PER_CALL + batch.photos.length > publication.photosSent).length;
+        return { mapped, calls: (publication.dossierId ? 0 : 1) + pendingBatches };
+      }),
+    ),
+  );
+  const ready: Ready[] = [];
+  prepared.forEach((item, index) => {
+    if (item) ready.push({ ...item, index, request: requests[index]!, claim: claims[index] as Extract<Claim, { go: true }> });
+  });
+  if (ready.length > 0) await sendAll(deps, ready, results, isolated);
+  return results.map((result) => result ?? new Error("publication run ended without a result"));
+}
+
+async function sendAll(
+  deps: PublicationDeps,
+  ready: Ready[],
+  results: (PublicationRunResult | Error | undefined)[],
+  isolated: <T>(index: number, work: () => Promise<T>) => Promise<T | undefined>,
+): Promise<void> {
+  const { db, settings } = deps;
+  // The batch's turn at Symphonics' rate limit, for every call its runs expect to make, in one step.
+  const reservation = await reserveRequests(db, settings.rateLimit, ready.reduce((sum, item) => sum + item.calls, 0));
+  observeRateLimitTurn(reservation);
+  if (!reservation.granted) {
+    await Promise.all(
+      ready.map((item) =>
+        isolated(item.index, async () => {
+          await postpone(deps, item.request, item.claim.previousStatus, new Date(deps.now().getTime() + reservation.retryInMs + deps.random() * 1000));
+          results[item.index] = "postponed";
+        }),
+      ),
+    );
+    return;
+  }
+  const grantedAt = Date.now();
+  let nextSlot = 0;
+  const sent = await Promise.all(
+    ready.map((item) => {
+      // Each run's calls take consecutive slots of the turn, so the batch leaves paced, not in one burst.
+      let slot = nextSlot;
+      nextSlot += item.calls;
+      return isolated(item.index, async (): Promise<Sent> => {
+        const attempts: AttemptRecord[] = [];
+        const result = await sendOne(deps, item, attempts, async () => {
+          const due = grantedAt + slotDelayMs(reservation, slot++) - Date.now();
+          if (due > 0) await deps.sleep(due);
+          return holdSince(db, settings.rateLimit, reservation.heldUntil);
+        });
+        return { ...item, attempts, result };
+      });
+    }),
+  );
+
+  const published = sent.filter((item): item is Sent & { result: { kind: "published" } } => item?.result.kind === "published");
+  if (published.length > 0) {
+    await recordHealthy(db, settings.breaker);
+    await recordPublishedAll(deps, published, results, isolated);
+  }
+  await Promise.all(
+    sent.map((item) => {
+      if (!item || item.result.kind === "published") return undefined;
+      const { result, request, attempts, claim } = item;
+      return isolated(item.index, async () => {
+        if (result.outcome.kind === "rate_limited" && result.outcome.problemCode === HELD_BY_RETRY_AFTER) {
+          // A hold announced to another call since our turn: this call was not sent, and the wait is not ours.
+          await insertAttemptsIn(deps, request, attempts);
+          await postpone(deps, request, claim.previousStatus, new Date(deps.now().getTime() + result.outcome.retryAfterMs + deps.random() * 1000));
+          results[item.index] = "postponed";
+        } else {
+          results[item.index] = await handleFailure(deps, request, attempts, result.outcome, claim.previousStatus);
+        }
+      });
+    }),
+  );
+}
+
+function sendOne(deps: PublicationDeps, item: Ready, attempts: AttemptRecord[], beforeCall: () => Promise<number>): Promise<PublicationResult> {
+  const { db, settings } = deps;
+  const { request, mapped, claim } = item;
+  const { publication } = claim;
+  return sendDossier(
+      deps.client,
+      { payload: mapped.payload, extraPhotoBatches: mapped.extraPhotoBatches, photosAlreadySent: publication.photosSent, existingDossierId: publication.dossierId },
+      {
+        onAttempt: async (record) => {
+          attempts.push(record);
+          observePartnerBucket(settings.rateLimit, record.rateLimit, record.startedAt.getTime());
+          // As soon as the answer is in, before anything else: every worker waits for it, not just this run.
+          const holdMs = announcedHoldMs(record);
+          if (holdMs !== null) await holdUntilRetryAfter(db, settings.rateLimit, holdMs);
+        },
+        holdBeforeCall: beforeCall,
+        // Only worth a checkpoint when photo batches follow: otherwise the final transaction comes next,
+        // and a crash in between is repaired by the replayed create (same key, same dossier).
+        onDossierCreated: async (dossierId) => {
+          if (mapped.extraPhotoBatches.length > 0) await checkpoint(deps, request, attempts, { dossierId });
+        },
+        onPhotosConfirmed: async (count) => {
+          if (mapped.extraPhotoBatches.length > 0) await checkpoint(deps, request, attempts, { photosSent: count });
+        },
+      },
+    );
+}
+
+/**
+ * A Retry-After from /v1 on a 429, a 503 maintenance or any 5xx speaks for the whole API: the
+ * limit is per client, and maintenance is for everyone (§2). A 429 always holds, at least 1 s.
+ */
+function announcedHoldMs(record: AttemptRecord): number | null {
+  if (record.operation === "token") return null;
+  if (record.httpStatus === 429) return Math.max(record.retryAfterMs ?? 1000, 1000);
+  return record.retryAfterMs !== null && (record.httpStatus ?? 0) >= 500 ? record.retryAfterMs : null;
+}
+
+/** The run on its own: waits for the publication's row lock, then decides. */
 async function claimPublication(deps: PublicationDeps, tx: Executor, request: PublicationRequest): Promise<Claim> {
   const { publicationStatus, eligibility } = await eligibilityOf(tx, request.interventionId);
   const [publication] = await tx.select().from(publications).where(eq(publications.interventionId, request.interventionId));
   if (!publication) return { go: false, result: "nothing_to_do" };
+  const claim = await decideClaim(deps, tx, request, { ...publication, status: publicationStatus }, eligibility, () => requestPermission(tx, deps.settings.breaker));
+  if (claim.go) await markInProgress(tx, request.interventionId, publicationStatus);
+  return claim;
+}
+
+/**
+ * The runs of a batch claimed in one transaction: the rows nobody else holds are locked in one
+ * statement (skip locked), their eligibility re-checked from one read of their documents, and
+ * those that go enter in_progress in one statement. A run whose row another transaction holds, a
+ * second job of the same publication, or every run when the batch claim fails, is claimed on its own.
+ */
+async function claimAll(deps: PublicationDeps, requests: PublicationRequest[]): Promise<(Claim | Error)[]> {
+  const claims: (Claim | Error | undefined)[] = new Array(requests.length);
+  try {
+    await deps.db.transaction(async (tx) => {
+      const rows = await tx
+        .select({ publication: publications, status: interventions.status, contractSignedAt: beneficiaries.contractSignedAt })
+        .from(publications)
+        .innerJoin(interventions, eq(interventions.id, publications.interventionId))
+        .innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId))
+        .where(inArray(publications.interventionId, [...new Set(requests.map((request) => request.interventionId))]))
+        .for("update", { of: publications, skipLocked: true });
+      if (rows.length === 0) return;
+      const documents = await tx
+        .select({
+          interventionId: interventionDocuments.interventionId,
+          filePath: interventionDocuments.filePath,
+          requiresSignature: interventionDocuments.requiresSignature,
+          signedAt: interventionDocuments.signedAt,
+        })
+        .from(interventionDocuments)
+        .where(
+          inArray(
+            interventionDocuments.interventionId,
+            rows.map((row) => row.publication.interventionId),
+          ),
+        )
+        .orderBy(asc(interventionDocuments.interventionId), asc(interventionDocuments.position));
+      const locked = new Map(rows.map((row) => [row.publication.interventionId, row]));
+      // One breaker question for the batch; a half-open circuit lets one probe through, the others ask again (and wait).
+      let permission: Permission | null = null;
+      const permit = async () => {
+        if (permission && !(permission.allowed && permission.probe)) return permission;
+        permission = await requestPermission(tx, deps.settings.breaker);
+        return permission;
+      };
+      const going: { interventionId: string; status: Publication["status"] }[] = [];
+      const decided: [number, Claim][] = [];
+      for (const [index, request] of requests.entries()) {
+        const row = locked.get(request.interventionId);
+        if (!row) continue;
+        locked.delete(request.interventionId);
+        const { publication } = row;
+        const eligibility = checkEligibility({
+          status: row.status,
+          contractSignedAt: row.contractSignedAt,
+          documents: documents.filter((document) => document.interventionId === request.interventionId),
+          publicationStatus: publication.status,
+        });
+        const claim = await decideClaim(deps, tx, request, publication, eligibility, permit);
+        if (claim.go) going.push({ interventionId: request.interventionId, status: publication.status });
+        decided.push([index, claim]);
+      }
+      await markInProgressAll(tx, going);
+      for (const [index, claim] of decided) claims[index] = claim;
+    });
+  } catch {
+    claims.fill(undefined);
+  }
+  await Promise.all(
+    requests.map(async (request, index) => {
+      if (claims[index] !== undefined) return;
+      try {
+        claims[index] = await deps.db.transaction((tx) => claimPublication(deps, tx, request));
+      } catch (error) {
+        claims[index] = error instanceof Error ? error : new Error(String(error));
+      }
+    }),
+  );
+  return claims as (Claim | Error)[];
+}
+
+/** Whether a run goes, from its publication read under lock; the caller moves those that go to in_progress. */
+async function decideClaim(
+  deps: PublicationDeps,
+  tx: Executor,
+  request: PublicationRequest,
+  publication: Publication,
+  eligibility: Eligibility,
+  permit: () => Promise<Permission>,
+): Promise<Claim> {
+  const publicationStatus = publication.status;
   if (publicationStatus === "published") return { go: false, result: "already_published" };
   // not_ready, needs_review, failed: a change of the data or a person re-queues it.
   if (!isUnderway(publicationStatus)) return { go: false, result: "nothing_to_do" };
@@ -141,15 +358,13 @@ async function claimPublication(deps: PublicationDeps, tx: Executor, request: Pu
 
   // In this transaction, never on a second connection: a pool full of claims waiting for a free
   // connection while holding their row locks would deadlock.
-  const permission = await requestPermission(tx, deps.settings.breaker);
+  const permission = await permit();
   if (!permission.allowed) {
     // The circuit is open: wait for the probe, without spending this publication's retry budget.
     const at = new Date(Math.max(permission.retryAt.getTime(), now.getTime()) + deps.random() * 1000);
     await postponeIn(tx, deps, request, publication, publicationStatus, at);
     return { go: false, result: "postponed" };
   }
-
-  await markInProgress(tx, request.interventionId, publicationStatus);
   return { go: true, publication, previousStatus: publicationStatus === "in_progress" ? "queued" : publicationStatus };
 }
 
@@ -175,7 +390,8 @@ async function postponeIn(
   await deps.schedule(tx, jobOf(request), at);
 }
 
-const jobOf = ({ interventionId, trigger, triggeredBy }: PublicationRequest) => ({ interventionId, trigger, triggeredBy });
+// The correlation id goes on with the next job: a batch runs outside any one job's context.
+const jobOf = ({ interventionId, trigger, triggeredBy, correlationId }: PublicationRequest) => ({ interventionId, trigger, triggeredBy, ...(correlationId ? { correlationId } : {}) });
 
 async function postpone(deps: PublicationDeps, request: PublicationRequest, status: Publication["status"], at: Date): Promise<void> {
   await deps.db.transaction(async (tx) => {
@@ -190,40 +406,123 @@ async function lockUnpublished(tx: Executor, interventionId: string): Promise<Pu
   return publication && publication.status !== "published" ? publication : null;
 }
 
+function attemptRows(request: PublicationRequest, records: AttemptRecord[]) {
+  return records.map((record) => ({
+    interventionId: request.interventionId,
+    operation: record.operation,
+    idempotencyKey: record.idempotencyKey,
+    trigger: request.trigger,
+    triggeredBy: request.triggeredBy,
+    outcome: record.replayed && record.outcome === "success" ? ("success_replayed" as const) : record.outcome,
+    httpStatus: record.httpStatus,
+    problemCode: record.problemCode,
+    message: record.message,
+    durationMs: Math.round(record.durationMs),
+    responseExcerpt: record.responseExcerpt,
+    // The trigger's correlation id when there is one (see observeJobAttempt), else the job's.
+    correlationId: request.correlationId ?? currentCorrelationId() ?? request.jobId ?? null,
+    startedAt: record.startedAt,
+  }));
+}
+
 async function insertAttempts(tx: Executor, request: PublicationRequest, attempts: AttemptRecord[]): Promise<void> {
   // Taken out of the buffer first, so a record is written once even if a later step fails.
   const records = attempts.splice(0, attempts.length);
   if (records.length === 0) return;
-  await tx.insert(publicationAttempts).values(
-    records.map((record) => ({
-      interventionId: request.interventionId,
-      operation: record.operation,
-      idempotencyKey: record.idempotencyKey,
-      trigger: request.trigger,
-      triggeredBy: request.triggeredBy,
-      outcome: record.replayed && record.outcome === "success" ? "success_replayed" : record.outcome,
-      httpStatus: record.httpStatus,
-      problemCode: record.problemCode,
-      message: record.message,
-      durationMs: Math.round(record.durationMs),
-      responseExcerpt: record.responseExcerpt,
-      // The trigger's correlation id when there is one (see observeJobAttempt), else the job's.
-      correlationId: currentCorrelationId() ?? request.jobId ?? null,
-      startedAt: record.startedAt,
-    })),
-  );
-  observeSymphonicsExchanges(records);
+  await tx.insert(publicationAttempts).values(attemptRows(request, records));
+  observeExchanges(request, records);
 }
 
-/** The dossier id or photo progress, stored as soon as known, with the exchanges so far. */
+/** The exchanges' log lines under the run's correlation id, also when a batch logs them for many runs. */
+function observeExchanges(request: PublicationRequest, records: AttemptRecord[]): void {
+  if (request.correlationId) withCorrelationId(request.correlationId, () => observeSymphonicsExchanges(records));
+  else observeSymphonicsExchanges(records);
+}
+
+/**
+ * The dossier id or photo progress, stored as soon as known, with the exchanges so far. Confirmed
+ * progress is a success: the next failure backs off from the first step again, with a fresh
+ * budget, so a large dossier under intermittent faults keeps moving instead of crawling.
+ */
 async function checkpoint(deps: PublicationDeps, request: PublicationRequest, attempts: AttemptRecord[], progress: { dossierId?: string; photosSent?: number }) {
   await deps.db.transaction(async (tx) => {
     await insertAttempts(tx, request, attempts);
     await tx
       .update(publications)
-      .set({ ...progress, updatedAt: sql`now()` })
+      .set({ ...progress, consecutiveFailures: 0, firstFailureAt: null, updatedAt: sql`now()` })
       .where(and(eq(publications.interventionId, request.interventionId), ne(publications.status, "published")));
   });
+}
+
+async function insertAttemptsIn(deps: PublicationDeps, request: PublicationRequest, attempts: AttemptRecord[]): Promise<void> {
+  if (attempts.length > 0) await deps.db.transaction((tx) => insertAttempts(tx, request, attempts));
+}
+
+/**
+ * The runs of a batch that went through, stored in one transaction (attempts, publications,
+ * interventions, audit). If it fails, each is stored on its own, so one bad row fails no other.
+ */
+async function recordPublishedAll(
+  deps: PublicationDeps,
+  sent: (Sent & { result: { kind: "published" } })[],
+  results: (PublicationRunResult | Error | undefined)[],
+  isolated: <T>(index: number, work: () => Promise<T>) => Promise<T | undefined>,
+): Promise<void> {
+  try {
+    await deps.db.transaction(async (tx) => {
+      const rows = sent.flatMap((item) => attemptRows(item.request, item.attempts));
+      if (rows.length > 0) await tx.insert(publicationAttempts).values(rows);
+      const locked = await tx
+        .select()
+        .from(publications)
+        .where(
+          inArray(
+            publications.interventionId,
+            sent.map((item) => item.request.interventionId),
+          ),
+        )
+        // In one order, so two batches storing the same publication (a job taken again) cannot deadlock.
+        .orderBy(asc(publications.interventionId))
+        .for("update");
+      const current = new Map(locked.map((publication) => [publication.interventionId, publication]));
+      const stored: typeof sent = [];
+      for (const item of sent) {
+        const publication = current.get(item.request.interventionId);
+        if (!publication || publication.status === "published") continue;
+        // A webhook can arrive before this transaction, a rejection too: the writer keeps what it said.
+        await markPublished(tx, publication, { dossierId: item.result.dossierId, photosSent: item.result.photosConfirmed });
+        current.delete(item.request.interventionId);
+        stored.push(item);
+      }
+      if (stored.length === 0) return;
+      await tx
+        .update(interventions)
+        .set({ status: "published", updatedAt: sql`now()` })
+        .where(
+          inArray(
+            interventions.id,
+            stored.map((item) => item.request.interventionId),
+          ),
+        );
+      for (const { request, result } of stored) {
+        await recordAudit(tx, systemPrincipal, "publication.published", request.interventionId, { dossierId: result.dossierId, adopted: result.adopted, trigger: request.trigger, triggeredBy: request.triggeredBy });
+      }
+    });
+  } catch {
+    await Promise.all(
+      sent.map((item) =>
+        isolated(item.index, async () => {
+          await recordPublished(deps, item.request, item.attempts, item.result.dossierId, item.result.photosConfirmed, item.result.adopted);
+          results[item.index] = "published";
+        }),
+      ),
+    );
+    return;
+  }
+  for (const item of sent) {
+    observeExchanges(item.request, item.attempts.splice(0, item.attempts.length));
+    results[item.index] = "published";
+  }
 }
 
 async function recordPublished(deps: PublicationDeps, request: PublicationRequest, attempts: AttemptRecord[], dossierId: string, photosSent: number, adopted: boolean) {
@@ -278,8 +577,7 @@ async function handleFailure(
     return "needs_review";
   }
   if (outcome.kind === "rate_limited") {
-    // Everyone waits for Retry-After; this publication is not at fault and spends no budget.
-    await holdUntilRetryAfter(db, settings.rateLimit, outcome.retryAfterMs);
+    // Everyone waits for Retry-After (announced on the exchange); this publication is not at fault and spends no budget.
     await db.transaction(async (tx) => {
       await insertAttempts(tx, request, attempts);
       const publication = await lockUnpublished(tx, request.interventionId);

@@ -20,8 +20,8 @@ export interface PublicationJobData {
   correlationId?: string;
 }
 
-/** What the worker asks for a next run: the job without its correlation id, which the sender adds. */
-export type ScheduledRun = Pick<PublicationJobData, "interventionId" | "trigger" | "triggeredBy">;
+/** What the worker asks for a next run; without a correlation id, the sender adds its own. */
+export type ScheduledRun = Pick<PublicationJobData, "interventionId" | "trigger" | "triggeredBy" | "correlationId">;
 
 export interface QueueStats {
   /** Jobs due and not yet taken by a worker. */
@@ -139,8 +139,8 @@ export function createPublicationQueue(databaseUrl: string): PublicationQueue {
       }
     },
     enqueue,
-    async schedule(tx, { interventionId, trigger, triggeredBy }, at) {
-      await enqueue(tx, { interventionId, trigger, triggeredBy }, { startAfter: at });
+    async schedule(tx, { interventionId, trigger, triggeredBy, correlationId }, at) {
+      await enqueue(tx, { interventionId, trigger, triggeredBy, correlationId }, { startAfter: at });
     },
     async work(settings, handler) {
       const boss = new PgBoss({

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { connect } from "@/db/client";
 import { useTestDatabase } from "@/db/testing";
-import { holdUntilRetryAfter, reserveRequests, type RateLimitSettings } from "./rate-limiter";
+import { holdSince, holdUntilRetryAfter, observePartnerBucket, reserveRequests, type RateLimitSettings } from "./rate-limiter";
 
 const { db, url } = await useTestDatabase();
 let counter = 0;
@@ -42,6 +42,37 @@ describe("rate limiter in PostgreSQL", () => {
     if (reservation.granted) expect(reservation.waitMs).toBeGreaterThanOrEqual(1_900);
     const [row] = await db.execute<{ blocked: boolean }>(sql`select blocked_until > now() + interval '1.5 seconds' as blocked from rate_limit_buckets where name = ${settings.name}`);
     expect(row!.blocked).toBe(true);
+  });
+
+  it("believes Symphonics' RateLimit-Remaining when it is lower than our own count, never when higher", async () => {
+    const settings = bucket({ perSecond: 20, burst: 40 });
+    // Symphonics counts 38 requests we did not account for (another process restarted with a full bucket...).
+    observePartnerBucket(settings, { limit: 20, remaining: 2, resetSeconds: 2 }, Date.now());
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const reservation = await reserveRequests(db, settings);
+      if (reservation.granted) waits.push(reservation.waitMs);
+    }
+    expect(waits.slice(0, 2)).toEqual([0, 0]);
+    expect(waits[3]).toBeGreaterThan(40);
+
+    const other = bucket({ perSecond: 20, burst: 5 });
+    observePartnerBucket(other, { limit: 20, remaining: 40, resetSeconds: 0 }, Date.now());
+    for (let i = 0; i < 5; i += 1) expect(await reserveRequests(db, other)).toMatchObject({ granted: true, waitMs: 0 });
+    expect(await reserveRequests(db, other)).toMatchObject({ granted: true, waitMs: expect.any(Number) });
+  });
+
+  it("a hold announced after a turn was granted is reported to that turn; one seen at the reservation is not", async () => {
+    const settings = bucket({ burst: 40 });
+    const before = await reserveRequests(db, settings);
+    if (!before.granted) throw new Error("refused");
+    expect(await holdSince(db, settings, before.heldUntil)).toBe(0);
+    await holdUntilRetryAfter(db, settings, 2_000);
+    expect(await holdSince(db, settings, before.heldUntil)).toBeGreaterThan(1_500);
+    const after = await reserveRequests(db, settings);
+    if (!after.granted) throw new Error("refused");
+    expect(after.waitMs).toBeGreaterThanOrEqual(1_900);
+    expect(await holdSince(db, settings, after.heldUntil)).toBe(0);
   });
 
   it("shares one pace among many connections (as among worker processes)", async () => {

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
+import type { RateLimitState } from "@/lib/symphonics/outcomes";
 
 /**
  * Token bucket toward Symphonics, kept in PostgreSQL (rate_limit_buckets) because its limit is
@@ -7,8 +8,13 @@ import type { Executor } from "@/db/client";
  *
  * A caller reserves its turn rather than polling for a free token: the bucket may go into debt,
  * and each reservation is told how long to wait before sending. Requests are thus paced evenly
- * with one database round trip each, however many workers compete. A 429's Retry-After puts the
- * bucket into debt for that long, so nobody sends before it.
+ * with one database round trip each, however many workers compete. A Retry-After (429, 503 or
+ * any 5xx that carries one) puts the bucket into debt for that long, so nobody sends before it;
+ * a run whose turn was granted before such a hold asks `holdSince` before each call.
+ *
+ * Symphonics' own count comes back on every answer (RateLimit-Remaining): the next reservation
+ * of this process believes the lower of the two buckets, so a bucket that drifted (restarts,
+ * refused requests Symphonics charged) never makes us overshoot into 429s.
  */
 export interface RateLimitSettings {
   name: string;
@@ -18,7 +24,43 @@ export interface RateLimitSettings {
   maxWaitMs: number;
 }
 
-export type Reservation = { granted: true; waitMs: number } | { granted: false; retryInMs: number };
+/**
+ * `waitMs`: until the last of the requests may go; the k-th (from 0) may go after
+ * `slotDelayMs(reservation, k)`. `heldUntil`: the end of the hold the reservation saw (epoch ms),
+ * already in its wait.
+ */
+export type Reservation =
+  | { granted: true; waitMs: number; heldUntil: number; available: number; perSecond: number }
+  | { granted: false; retryInMs: number };
+
+/** When the k-th request of a reservation may leave, from the reservation: requests of one turn are paced, not sent in one burst. */
+export function slotDelayMs(reservation: Extract<Reservation, { granted: true }>, k: number): number {
+  return Math.max(0, Math.ceil(((k + 1 - reservation.available) / reservation.perSecond) * 1000));
+}
+
+/** What this process last learnt of Symphonics' bucket: `tokens` at `at` (epoch ms), per bucket name. */
+const partnerBuckets = new Map<string, { tokens: number; at: number }>();
+
+/** Symphonics' tokens now, by its last answer, refilled at our rate since; null when unknown. */
+function partnerTokens(settings: RateLimitSettings, now: number): number | null {
+  const known = partnerBuckets.get(settings.name);
+  if (!known) return null;
+  const tokens = known.tokens + ((now - known.at) / 1000) * settings.perSecond;
+  return tokens >= settings.burst ? null : tokens;
+}
+
+/**
+ * An answer's RateLimit-* headers, `at` the time it left (epoch ms). The lowest estimate wins:
+ * answers come back out of order, and an older one cannot know of requests sent since.
+ * Remaining is floored at 0 by Symphonics; a bucket in debt shows in Reset (seconds until full).
+ */
+export function observePartnerBucket(settings: RateLimitSettings, state: RateLimitState | null, at: number): void {
+  if (!state || state.remaining === null) return;
+  const fromReset = state.resetSeconds === null ? state.remaining : settings.burst - state.resetSeconds * settings.perSecond;
+  const tokens = state.remaining > 0 ? state.remaining : Math.min(0, fromReset);
+  const current = partnerTokens(settings, at);
+  if (current === null || tokens < current) partnerBuckets.set(settings.name, { tokens, at });
+}
 
 const ensured = new WeakMap<object, Set<string>>();
 
@@ -37,27 +79,66 @@ export async function reserveRequests(db: Executor, settings: RateLimitSettings,
   await ensureBucket(db, settings);
   const { name, perSecond, burst, maxWaitMs } = settings;
   const maxDebt = (maxWaitMs / 1000) * perSecond;
-  const [row] = await db.execute<{ granted: boolean; wait_ms: number }>(sql`
+  // Symphonics' count caps ours; unknown (or full), the burst does.
+  const partnerCap = partnerTokens(settings, Date.now()) ?? burst;
+  const [row] = await db.execute<{ granted: boolean; wait_ms: number; held_until: number | null; available: number }>(sql`
     with current_bucket as (
-      select name, clock_timestamp() as at,
-        least(${burst}::float8, tokens + greatest(0, extract(epoch from clock_timestamp() - refilled_at)) * ${perSecond}::float8) as available
+      select name, clock_timestamp() as at, blocked_until,
+        least(${burst}::float8, ${partnerCap}::float8, tokens + greatest(0, extract(epoch from clock_timestamp() - refilled_at)) * ${perSecond}::float8) as available
       from rate_limit_buckets where name = ${name} for update
     ), decision as (
-      select name, at, available, (available - ${count}::float8) >= -${maxDebt}::float8 as granted from current_bucket
+      select name, at, available, blocked_until, (available - ${count}::float8) >= -${maxDebt}::float8 as granted from current_bucket
     )
     update rate_limit_buckets b
     set tokens = case when d.granted then d.available - ${count}::float8 else d.available end, refilled_at = d.at
     from decision d where b.name = d.name
-    returning d.granted, (greatest(0, ${count}::float8 - d.available) / ${perSecond}::float8 * 1000)::float8 as wait_ms`);
+    returning d.granted, (greatest(0, ${count}::float8 - d.available) / ${perSecond}::float8 * 1000)::float8 as wait_ms,
+      (extract(epoch from d.blocked_until) * 1000)::float8 as held_until, d.available::float8 as available`);
   if (!row) throw new Error(`rate limit bucket ${name} is missing`);
   const waitMs = Math.ceil(Number(row.wait_ms));
-  return row.granted ? { granted: true, waitMs } : { granted: false, retryInMs: waitMs };
+  if (!row.granted) return { granted: false, retryInMs: waitMs };
+  return { granted: true, waitMs, heldUntil: Number(row.held_until ?? 0), available: Number(row.available), perSecond };
 }
 
-/** Symphonics answered 429: nobody sends before its Retry-After. */
+/** The latest hold this process announced itself, per bucket name (epoch ms): seen without a round trip. */
+const ownHolds = new Map<string, number>();
+/** One read of the hold at a time per database and bucket: concurrent callers share it. */
+const holdReads = new WeakMap<object, Map<string, Promise<{ until: number; remainingMs: number }>>>();
+
+async function currentHold(db: Executor, name: string): Promise<{ until: number; remainingMs: number }> {
+  const reads = holdReads.get(db) ?? new Map<string, Promise<{ until: number; remainingMs: number }>>();
+  holdReads.set(db, reads);
+  const pending = reads.get(name);
+  if (pending) return pending;
+  const read = db
+    .execute<{ until: number | null; remaining_ms: number | null }>(sql`
+      select (extract(epoch from blocked_until) * 1000)::float8 as until,
+        (extract(epoch from blocked_until - clock_timestamp()) * 1000)::float8 as remaining_ms
+      from rate_limit_buckets where name = ${name}`)
+    .then(([row]) => ({ until: Number(row?.until ?? 0), remainingMs: Number(row?.remaining_ms ?? 0) }))
+    .finally(() => reads.delete(name));
+  reads.set(name, read);
+  return read;
+}
+
+/**
+ * How long a caller whose turn was granted with `reservation.heldUntil` must still wait because
+ * Symphonics announced a hold since (0: none, go). Asked before each call: a turn granted before
+ * a 503 or 429 elsewhere must not be spent inside its Retry-After.
+ */
+export async function holdSince(db: Executor, settings: RateLimitSettings, heldUntil: number): Promise<number> {
+  const own = ownHolds.get(settings.name) ?? 0;
+  if (own > heldUntil + 1 && own > Date.now()) return Math.ceil(own - Date.now());
+  const hold = await currentHold(db, settings.name);
+  return hold.until > heldUntil + 1 && hold.remainingMs > 0 ? Math.ceil(hold.remainingMs) : 0;
+}
+
+/** Symphonics answered with a Retry-After (429, 503, any 5xx): nobody sends before it. */
 export async function holdUntilRetryAfter(db: Executor, settings: RateLimitSettings, retryAfterMs: number): Promise<void> {
-  await ensureBucket(db, settings);
   const seconds = Math.max(retryAfterMs, 0) / 1000;
+  // This process's own calls see it at once, before the round trip below.
+  ownHolds.set(settings.name, Math.max(ownHolds.get(settings.name) ?? 0, Date.now() + seconds * 1000));
+  await ensureBucket(db, settings);
   await db.execute(sql`
     update rate_limit_buckets
     set tokens = least(

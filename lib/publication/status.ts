@@ -111,6 +111,21 @@ export async function markInProgress(tx: Executor, interventionId: string, from:
     .where(byIntervention(interventionId));
 }
 
+/** A batch of runs claims its publications in one statement: the same move as markInProgress, row by row. */
+export async function markInProgressAll(tx: Executor, rows: readonly { interventionId: string; status: PublicationStatus }[]): Promise<void> {
+  if (rows.length === 0) return;
+  for (const row of rows) assertTransition(row.interventionId, row.status, "in_progress");
+  await tx
+    .update(publications)
+    .set({ status: "in_progress", nextAttemptAt: null, attemptCount: sql`${publications.attemptCount} + 1`, updatedAt: sql`now()` })
+    .where(
+      inArray(
+        publications.interventionId,
+        rows.map((row) => row.interventionId),
+      ),
+    );
+}
+
 /**
  * The next run moves to `at` without counting a failure (circuit open, rate limit): the
  * publication keeps the status it had before its run (a run in progress goes back to queued), and

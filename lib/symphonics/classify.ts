@@ -66,6 +66,7 @@ export function answerFacts(context: ExchangeContext, answer: Answer, problemCod
     responseExcerpt: context.redactor.excerpt(answer.body),
     idempotencyKey: context.idempotencyKey,
     rateLimit: rateLimitOf(answer.headers),
+    retryAfterMs: retryAfterMs(answer.headers["retry-after"], context.now()),
     replayed: answer.headers["idempotent-replayed"]?.trim().toLowerCase() === "true",
   };
 }
@@ -81,6 +82,7 @@ export function classifyNoAnswer(context: ExchangeContext, failure: NoAnswer): F
     responseExcerpt: null,
     idempotencyKey: context.idempotencyKey,
     rateLimit: null,
+    retryAfterMs: null,
     replayed: false,
   };
   if (context.writes && failure.requestMayHaveArrived) {
@@ -133,7 +135,7 @@ export function classifyV1Answer<T>(
   const problem = parsedProblem?.success ? parsedProblem.data : null;
   const code = problem?.code ?? null;
   const facts = answerFacts(context, answer, code, describe(answer, problem));
-  const retryAfter = retryAfterMs(answer.headers["retry-after"], context.now());
+  const retryAfter = facts.retryAfterMs;
   const final = (): Outcome<T> => ({
     ...facts,
     kind: "not_retryable",

@@ -124,6 +124,7 @@ export function createSymphonicsClient(config: SymphonicsClientConfig): Symphoni
         responseExcerpt: null,
         idempotencyKey: spec.idempotencyKey,
         rateLimit: null,
+        retryAfterMs: null,
         replayed: false,
         kind: "not_retryable",
         errors: [],

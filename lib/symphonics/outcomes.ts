@@ -35,6 +35,8 @@ export interface AttemptFacts {
   responseExcerpt: string | null;
   idempotencyKey: string | null;
   rateLimit: RateLimitState | null;
+  /** The answer's Retry-After in milliseconds from its arrival; null when it had none. */
+  retryAfterMs: number | null;
   /** `Idempotent-Replayed: true`: the stored outcome of an earlier request with this key. */
   replayed: boolean;
 }
@@ -66,6 +68,6 @@ export type AttemptRecord = AttemptFacts & { outcome: OutcomeKind };
 export type ExchangeObserver = (record: AttemptRecord) => void | Promise<void>;
 
 export function attemptRecord(outcome: Outcome<unknown>): AttemptRecord {
-  const { operation, startedAt, durationMs, httpStatus, problemCode, message, responseExcerpt, idempotencyKey, rateLimit, replayed } = outcome;
-  return { operation, startedAt, durationMs, httpStatus, problemCode, message, responseExcerpt, idempotencyKey, rateLimit, replayed, outcome: outcome.kind };
+  const { operation, startedAt, durationMs, httpStatus, problemCode, message, responseExcerpt, idempotencyKey, rateLimit, retryAfterMs, replayed } = outcome;
+  return { operation, startedAt, durationMs, httpStatus, problemCode, message, responseExcerpt, idempotencyKey, rateLimit, retryAfterMs, replayed, outcome: outcome.kind };
 }

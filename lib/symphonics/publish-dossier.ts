@@ -25,12 +25,37 @@ export interface PublicationHooks {
   onDossierCreated?(dossierId: string): Promise<void> | void;
   /** Photos confirmed so far, in total; the next run resumes from there. */
   onPhotosConfirmed?(count: number): Promise<void> | void;
+  /**
+   * Asked before each call: how long Symphonics still wants every client to wait (a Retry-After
+   * announced to another call since this run's turn was granted); above 0 nothing is sent.
+   */
+  holdBeforeCall?(): Promise<number>;
 }
 
 export type PublicationResult =
   | { kind: "published"; dossierId: string; photosConfirmed: number; adopted: boolean }
   /** `outcome` is the failing call's, for the caller's retry policy. */
   | { kind: "failed"; step: Operation; outcome: FailedOutcome; dossierId: string | null; photosConfirmed: number };
+
+/** The problem code of a call not sent because of a hold (`holdBeforeCall`): no exchange took place. */
+export const HELD_BY_RETRY_AFTER = "held_by_retry_after";
+
+function heldOutcome(operation: Operation, retryAfterMs: number): FailedOutcome {
+  return {
+    operation,
+    startedAt: new Date(),
+    durationMs: 0,
+    httpStatus: null,
+    problemCode: HELD_BY_RETRY_AFTER,
+    message: "Not sent: Symphonics asked every client to wait (Retry-After).",
+    responseExcerpt: null,
+    idempotencyKey: null,
+    rateLimit: null,
+    replayed: false,
+    kind: "rate_limited",
+    retryAfterMs,
+  };
+}
 
 export async function sendDossier(client: SymphonicsClient, dossier: DossierToSend, hooks: PublicationHooks): Promise<PublicationResult> {
   const options = { onExchange: (record: AttemptRecord) => hooks.onAttempt(record) };
@@ -42,7 +67,14 @@ export async function sendDossier(client: SymphonicsClient, dossier: DossierToSe
   let confirmed = dossier.existingDossierId ? (dossier.photosAlreadySent ?? 0) : 0;
   let adopted = false;
 
+  const held = async (step: Operation, progress: { dossierId: string | null; photosConfirmed: number }): Promise<PublicationResult | null> => {
+    const retryInMs = (await hooks.holdBeforeCall?.()) ?? 0;
+    return retryInMs > 0 ? { kind: "failed", step, outcome: heldOutcome(step, retryInMs), ...progress } : null;
+  };
+
   if (!dossierId) {
+    const hold = await held("create_dossier", { dossierId: null, photosConfirmed: 0 });
+    if (hold) return hold;
     const created = await createOrAdopt(client, payload, options);
     if (created.kind === "failed") return { ...created, dossierId: null, photosConfirmed: 0 };
     dossierId = created.dossierId;
@@ -62,6 +94,8 @@ export async function sendDossier(client: SymphonicsClient, dossier: DossierToSe
     if (photos.length === 0 || end <= confirmed) continue;
     const batch: AddPhotosPayload = { photos };
     const key = addPhotosKey(dossierId, index, batch);
+    const hold = await held("add_photos", { dossierId, photosConfirmed: confirmed });
+    if (hold) return hold;
     let outcome = await client.addPhotos(dossierId, batch, key, options);
     // No answer: the batch may have been stored; the same key either replays or stores it.
     if (outcome.kind === "ambiguous") outcome = await client.addPhotos(dossierId, batch, key, options);
