@@ -100,7 +100,10 @@ export async function reserveRequests(db: Executor, settings: RateLimitSettings,
   return { granted: true, waitMs, heldUntil: Number(row.held_until ?? 0), available: Number(row.available), perSecond };
 }
 
-/** The latest hold this process announced itself, per bucket name (epoch ms): seen without a round trip. */
+/**
+ * A hold this process is announcing, per bucket name (epoch ms), seen without a round trip until
+ * its write is in the database, which is the one source of truth from then on.
+ */
 const ownHolds = new Map<string, number>();
 /** One read of the hold at a time per database and bucket: concurrent callers share it. */
 const holdReads = new WeakMap<object, Map<string, Promise<{ until: number; remainingMs: number }>>>();
@@ -137,7 +140,8 @@ export async function holdSince(db: Executor, settings: RateLimitSettings, heldU
 export async function holdUntilRetryAfter(db: Executor, settings: RateLimitSettings, retryAfterMs: number): Promise<void> {
   const seconds = Math.max(retryAfterMs, 0) / 1000;
   // This process's own calls see it at once, before the round trip below.
-  ownHolds.set(settings.name, Math.max(ownHolds.get(settings.name) ?? 0, Date.now() + seconds * 1000));
+  const announced = Math.max(ownHolds.get(settings.name) ?? 0, Date.now() + seconds * 1000);
+  ownHolds.set(settings.name, announced);
   await ensureBucket(db, settings);
   await db.execute(sql`
     update rate_limit_buckets
@@ -147,4 +151,5 @@ export async function holdUntilRetryAfter(db: Executor, settings: RateLimitSetti
         refilled_at = clock_timestamp(),
         blocked_until = greatest(coalesce(blocked_until, clock_timestamp()), clock_timestamp() + ${seconds}::float8 * interval '1 second')
     where name = ${settings.name}`);
+  if (ownHolds.get(settings.name) === announced) ownHolds.delete(settings.name);
 }
