@@ -27,6 +27,8 @@ const guarded: Record<string, Guarded> = {
   "/api/openapi": { GET: "viewer" },
   "/api/dashboard/interventions": { GET: "viewer" },
   "/api/dashboard/interventions/[reference]": { GET: "viewer" },
+  "/api/dashboard/interventions/[reference]/check-files": { POST: "operator" },
+  "/api/dashboard/interventions/[reference]/resolve": { POST: "operator" },
   "/api/dashboard/attention": { GET: "viewer" },
   "/api/admin/users": { GET: "admin", POST: "admin" },
   "/api/admin/users/[id]": { PATCH: "admin" },

@@ -31,7 +31,8 @@ const stuckSince = (state: keyof typeof STUCK_AFTER_MINUTES, column: SQL | typeo
 const conditions: Record<AttentionKind, SQL> = {
   failed: eq(publications.status, "failed"),
   needs_review: and(eq(publications.status, "needs_review"), sql`${publications.dossierStatus} is distinct from 'rejected'`)!,
-  rejected: and(eq(publications.dossierStatus, "rejected"), sql`${publications.status} <> 'published'`)!,
+  // Waiting for review: a resolved rejection has left the list.
+  rejected: and(eq(publications.dossierStatus, "rejected"), eq(publications.status, "needs_review"))!,
   stuck: or(
     stuckSince("in_progress", publications.updatedAt),
     stuckSince("queued", sql`coalesce(${publications.queuedAt}, ${publications.updatedAt})`),
@@ -40,7 +41,7 @@ const conditions: Record<AttentionKind, SQL> = {
 };
 
 const kindOf = sql<AttentionKind>`case
-  when ${publications.dossierStatus} = 'rejected' and ${publications.status} <> 'published' then 'rejected'
+  when ${publications.dossierStatus} = 'rejected' and ${publications.status} = 'needs_review' then 'rejected'
   when ${publications.status} = 'failed' then 'failed'
   when ${publications.status} = 'needs_review' then 'needs_review'
   else 'stuck' end`;

@@ -3,7 +3,7 @@ import type { PublicationStatus } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
 import { mapInterventionToDossier } from "@/lib/dossier/mapping";
 import { checkEligibility } from "@/lib/publication/eligibility";
-import { isUnderway, type UnderwayStatus } from "@/lib/publication/status";
+import { isRejected, syncStateOf } from "@/lib/publication/status";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
 import { fileStorage } from "@/lib/storage/files";
 import { attemptView, publicationHistory, publicationView, webhookEventView } from "./publication";
@@ -19,13 +19,17 @@ function dashboardFileUrl(path: string): string {
   return `${signed.pathname}${signed.search}`;
 }
 
-/** Why a person cannot ask for a publication already under way (the publish endpoint answers 409). */
-const underwayReasons: Record<UnderwayStatus, string> = {
-  queued: "It is already queued: a worker will send it shortly.",
-  in_progress: "A worker is sending it to Symphonics right now.",
-  retrying: "An automatic retry is already scheduled (see Next automatic attempt).",
-};
-const underway = (status: PublicationStatus): string | null => (isUnderway(status) ? underwayReasons[status] : null);
+/**
+ * Why a person cannot ask for a publication now (the publish endpoint answers 409): it is being
+ * sent, or already due now. A retry scheduled for later can be brought forward, so it is no reason.
+ */
+function underway(publication: { status: PublicationStatus; nextAttemptAt: Date | null }): string | null {
+  if (publication.status === "in_progress") return "A worker is sending it to Symphonics right now.";
+  if (publication.status === "queued" && (!publication.nextAttemptAt || publication.nextAttemptAt <= new Date())) return "It is already queued to be sent now.";
+  return null;
+}
+
+const REJECTED_BLOCKER = "Symphonics rejected this dossier, and it cannot be sent again under the same reference: check its files, settle it with Symphonics, then mark it resolved.";
 
 /** Everything the intervention page shows, in one read. */
 export async function interventionDetail(db: Executor, reference: string) {
@@ -49,11 +53,14 @@ export async function interventionDetail(db: Executor, reference: string) {
     documents: aggregate.documents,
     publicationStatus: publication.status,
   });
-  const blockers = [
-    ...(eligibility.eligible ? [] : eligibility.reasons),
-    ...[underway(publication.status)].filter((reason) => reason !== null),
-    ...(mapping.ok || publication.status === "published" ? [] : ["The data has problems to correct first (listed under Validation problems)."]),
-  ];
+  const rejected = isRejected(publication);
+  const blockers = rejected
+    ? [REJECTED_BLOCKER]
+    : [
+        ...(eligibility.eligible ? [] : eligibility.reasons),
+        ...[underway(publication)].filter((reason) => reason !== null),
+        ...(mapping.ok || publication.status === "published" || publication.status === "resolved" ? [] : ["The data has problems to correct first (listed under Validation problems)."]),
+      ];
 
   return {
     reference: aggregate.reference,
@@ -86,6 +93,11 @@ export async function interventionDetail(db: Executor, reference: string) {
     },
     /** The publication as `GET /api/interventions/{reference}/sync-status` shows it. */
     publication: publicationView(publication),
+    /** What the badge shows: the publication's status, or cancelled. */
+    syncState: syncStateOf(publication.status, aggregate.status),
+    /** A rejected dossier waiting for a person: its files can be checked and it can be marked resolved. */
+    resolvable: rejected,
+    resolution: publication.resolvedAt ? { at: toIsoOrNull(publication.resolvedAt), by: publication.resolvedBy, note: publication.resolutionNote } : null,
     /** The dossier as it is (or would now be) sent, or what must be corrected first. */
     dossier: mapping.ok
       ? { ok: true as const, payload: mapping.payload, extraPhotoBatches: mapping.extraPhotoBatches.length }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, interventionStatus, publicationStatus, publications } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
+import { syncStateOf } from "@/lib/publication/status";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { timeZoneSchema } from "./time-zone";
 
@@ -118,6 +119,8 @@ export async function listInterventions(db: Executor, query: ListQuery) {
       postalCode: row.postalCode,
       beneficiaryName: `${row.firstName} ${row.lastName}`,
       publicationStatus: row.publicationStatus,
+      /** What the badge shows: the publication's status, or cancelled. */
+      syncState: syncStateOf(row.publicationStatus, row.status),
       dossierId: row.dossierId,
       dossierStatus: row.dossierStatus,
       attemptCount: row.attemptCount,

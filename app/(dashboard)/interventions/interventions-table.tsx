@@ -35,7 +35,7 @@ export function InterventionsTable({ list, stale, fetching }: { list: Interventi
               </td>
               <td className="px-3 py-2">{interventionLabels[item.status]}</td>
               <td className="px-3 py-2">
-                <PublicationBadge status={item.publicationStatus} />
+                <PublicationBadge status={item.syncState} />
               </td>
               <td className="px-3 py-2 text-right tabular-nums">{item.attemptCount}</td>
               <td className="px-3 py-2 whitespace-nowrap">

@@ -17,7 +17,8 @@ export function PublishAction({ detail, onChanged }: { detail: InterventionDetai
       apiFetch<{ publication: { status: PublicationStatus } }>(`/api/interventions/${encodeURIComponent(detail.reference)}/publish`, { method: "POST", json: {} }),
     onSettled: onChanged,
   });
-  const published = detail.publication.status === "published";
+  // Published, or a rejection resolved by a person: nothing is sent any more.
+  const published = detail.publication.status === "published" || detail.publication.status === "resolved";
   // Kept on screen after a request, even once published, so the outcome is confirmed in place.
   if (!viewer.can("operator") || (published && !mutation.isSuccess)) return null;
   // The page's own refreshed state once it shows the publication on its way; until then, the endpoint's answer.
