@@ -63,6 +63,8 @@ test("an operator filters to failed publications, opens one, retries it and sees
 
   await row.getByRole("link", { name: reference }).click();
   await expect(page.getByRole("heading", { name: reference })).toBeVisible();
+  // The last error in words; its raw code and message behind "details".
+  await page.getByText("details", { exact: true }).first().click();
   await expect(page.getByText("Symphonics answered 503 Service Unavailable")).toBeVisible();
   await screenshot(page, "intervention-failed");
 
@@ -83,7 +85,7 @@ test("an operator retries a selection, then everything that failed since a time,
   await logIn(page, "operator@demo.local");
   await page.getByRole("link", { name: "Needs attention" }).click();
   await page.getByRole("tab", { name: "Failed" }).click();
-  for (const reference of references) await expect(page.getByRole("row").filter({ hasText: reference })).toContainText("Gave up after 8 attempts");
+  for (const reference of references) await expect(page.getByRole("row").filter({ hasText: reference })).toContainText("Gave up after 24 h and 8 attempts");
   await screenshot(page, "needs-attention");
 
   await page.getByRole("checkbox", { name: `Select ${references[0]}` }).check();

@@ -3,7 +3,9 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, publications } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
+import { explainPublication } from "@/lib/publication/explanations";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { readPipelineConditions } from "./publication";
 
 /**
  * How long a publication may sit in a transient state before a person should look: a job
@@ -54,7 +56,8 @@ export async function listAttention(db: Executor, query: AttentionQuery) {
     const [key, id] = decodeCursor(query.cursor);
     where.push(sql`(${publications.updatedAt}, ${publications.interventionId}) < (${key}::timestamptz, ${id}::uuid)`);
   }
-  const rows = await db
+  const [rows, now] = await Promise.all([
+    db
     .select({
       interventionId: publications.interventionId,
       reference: interventions.reference,
@@ -70,6 +73,16 @@ export async function listAttention(db: Executor, query: AttentionQuery) {
       lastErrorAt: publications.lastErrorAt,
       problems: publications.problems,
       updatedAt: publications.updatedAt,
+      // What the explanation needs.
+      interventionStatus: interventions.status,
+      dossierId: publications.dossierId,
+      consecutiveFailures: publications.consecutiveFailures,
+      lastErrorCode: publications.lastErrorCode,
+      nextAttemptAt: publications.nextAttemptAt,
+      firstFailureAt: publications.firstFailureAt,
+      publishedAt: publications.publishedAt,
+      resolvedAt: publications.resolvedAt,
+      resolvedBy: publications.resolvedBy,
       sortKey: sql<string>`${publications.updatedAt}::text`,
     })
     .from(publications)
@@ -78,7 +91,9 @@ export async function listAttention(db: Executor, query: AttentionQuery) {
     .where(and(...where))
     // NULLS LAST as in the (status, updated_at DESC NULLS LAST) index, which can then serve one state's page.
     .orderBy(sql`${publications.updatedAt} desc nulls last`, sql`${publications.interventionId} desc nulls last`)
-    .limit(query.limit + 1);
+    .limit(query.limit + 1),
+    readPipelineConditions(db),
+  ]);
 
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
@@ -89,6 +104,8 @@ export async function listAttention(db: Executor, query: AttentionQuery) {
       city: row.city,
       kind: row.kind,
       reason: reasonText(row),
+      /** The same sentence as on the intervention's page. */
+      explanation: explainPublication({ ...row, status: row.publicationStatus }, { status: row.interventionStatus }, now),
       publicationStatus: row.publicationStatus,
       attemptCount: row.attemptCount,
       lastErrorAt: toIsoOrNull(row.lastErrorAt),

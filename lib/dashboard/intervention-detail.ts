@@ -6,7 +6,8 @@ import { checkEligibility } from "@/lib/publication/eligibility";
 import { isRejected, syncStateOf } from "@/lib/publication/status";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
 import { fileStorage } from "@/lib/storage/files";
-import { attemptView, publicationHistory, publicationView, webhookEventView } from "./publication";
+import { attemptText, explainPublication, problemText, triggerText } from "@/lib/publication/explanations";
+import { attemptView, publicationHistory, publicationView, readPipelineConditions, webhookEventView } from "./publication";
 
 /** Enough history to diagnose; older attempts stay in the database. */
 const HISTORY_LIMIT = 100;
@@ -37,8 +38,9 @@ export async function interventionDetail(db: Executor, reference: string) {
   if (!aggregate) return null;
   const { beneficiary, publication } = aggregate;
 
-  const [history, mapping] = await Promise.all([
+  const [history, conditions, mapping] = await Promise.all([
     publicationHistory(db, { id: aggregate.id, reference: aggregate.reference, dossierId: publication.dossierId }, HISTORY_LIMIT),
+    readPipelineConditions(db),
     // Links anchored as the worker anchors them (lib/publication/publish.ts), so the payload shown
     // is byte for byte the one sent for the current data.
     mapInterventionToDossier(aggregate, {
@@ -104,7 +106,18 @@ export async function interventionDetail(db: Executor, reference: string) {
       : { ok: false as const, problems: mapping.problems },
     /** Why Publish now / Retry now cannot be used at the moment; empty when they can. */
     blockers,
-    attempts: history.attempts.map((attempt) => ({ id: attempt.id, ...attemptView(attempt) })),
+    /** Where it stands and what happens next, in words (the same as sync-status's `explanation`). */
+    explanation: explainPublication(publication, { status: aggregate.status, notReadyReasons: eligibility.eligible ? [] : eligibility.reasons }, conditions),
+    /** The last error in words; its code and message are the details. */
+    lastErrorText: publication.lastErrorCode ? problemText(publication.lastErrorCode) : null,
+    attempts: history.attempts.map((attempt, index) => ({
+      id: attempt.id,
+      ...attemptView(attempt),
+      // The newest failing exchange of a spent budget is where the retries stopped.
+      text: attemptText(attempt, index === 0 && publication.status === "failed" && !attempt.outcome.startsWith("success")),
+      by: triggerText(attempt.trigger, attempt.triggeredBy),
+      response_excerpt: attempt.responseExcerpt,
+    })),
     webhookEvents: history.events.map((event) => ({ id: event.id, ...webhookEventView(event) })),
   };
 }

@@ -3,7 +3,9 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, interventionStatus, publicationStatus, publications } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
+import { explainPublication } from "@/lib/publication/explanations";
 import { syncStateOf } from "@/lib/publication/status";
+import { readPipelineConditions } from "./publication";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { timeZoneSchema } from "./time-zone";
 
@@ -81,7 +83,8 @@ export async function listInterventions(db: Executor, query: ListQuery) {
       ? [sql`${changedAt} desc nulls last`, sql`${rowId} desc nulls last`]
       : [sql`${changedAt} asc nulls first`, sql`${rowId} asc nulls first`];
 
-  const rows = await db
+  const [rows, now] = await Promise.all([
+    db
     .select({
       id: interventions.id,
       reference: interventions.reference,
@@ -99,6 +102,16 @@ export async function listInterventions(db: Executor, query: ListQuery) {
       attemptCount: publications.attemptCount,
       lastErrorMessage: publications.lastErrorMessage,
       nextAttemptAt: publications.nextAttemptAt,
+      // What the explanation needs.
+      rejectionReason: publications.rejectionReason,
+      consecutiveFailures: publications.consecutiveFailures,
+      lastErrorCode: publications.lastErrorCode,
+      lastErrorAt: publications.lastErrorAt,
+      firstFailureAt: publications.firstFailureAt,
+      publishedAt: publications.publishedAt,
+      resolvedAt: publications.resolvedAt,
+      resolvedBy: publications.resolvedBy,
+      problems: publications.problems,
       sortKey,
     })
     .from(interventions)
@@ -106,7 +119,9 @@ export async function listInterventions(db: Executor, query: ListQuery) {
     .innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId))
     .where(and(...where))
     .orderBy(...order)
-    .limit(query.limit + 1);
+    .limit(query.limit + 1),
+    readPipelineConditions(db),
+  ]);
 
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
@@ -121,6 +136,8 @@ export async function listInterventions(db: Executor, query: ListQuery) {
       publicationStatus: row.publicationStatus,
       /** What the badge shows: the publication's status, or cancelled. */
       syncState: syncStateOf(row.publicationStatus, row.status),
+      /** Where it stands and what happens next, in words (the page's and sync-status's sentence). */
+      explanation: explainPublication({ ...row, status: row.publicationStatus }, { status: row.status }, now),
       dossierId: row.dossierId,
       dossierStatus: row.dossierStatus,
       attemptCount: row.attemptCount,

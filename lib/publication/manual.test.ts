@@ -2,11 +2,13 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { alerts, auditLog, publications, type Publication } from "@/db/schema";
+import { alerts, auditLog, publications, workerHeartbeats, type Publication } from "@/db/schema";
 import { useTestDatabase } from "@/db/testing";
 import { raiseAlert } from "@/lib/alerts/alerts";
 import { systemPrincipal, type Principal } from "@/lib/auth/roles";
 import { listAttention } from "@/lib/dashboard/attention";
+import { syncStatusOf } from "@/lib/dashboard/publication";
+import { syncStatusSchema } from "@/lib/openapi/schemas";
 import { AppError } from "@/lib/errors";
 import { putIntervention } from "@/lib/interventions/intake";
 import { checkLinks } from "@/lib/storage/link-check";
@@ -121,5 +123,20 @@ describe("checking the files", () => {
     const { reference } = await intervention({});
     const check = await checkDossierFiles(db, reference, operator, { signUrl: (path) => `https://files.example.fr/files/${path}?expires=1&signature=x`, fetchBase: url });
     expect(check).toMatchObject({ reference, checked: 4, failed: [] });
+  });
+});
+
+describe("GET …/sync-status", () => {
+  it("carries the page's explanation: what holds the publication and when it goes next", async () => {
+    const next = new Date(Date.now() + 5 * 60_000);
+    const { reference } = await intervention({ status: "retrying", attemptCount: 3, nextAttemptAt: next, firstFailureAt: new Date() });
+    const idle = await syncStatusOf(db, reference);
+    expect(idle!.explanation).toMatchObject({ code: "no_worker", text: "No worker is running: nothing will be sent until one starts." });
+
+    await db.insert(workerHeartbeats).values({ workerId: `test-${process.pid}`, hostname: "test", pid: process.pid });
+    const status = await syncStatusOf(db, reference);
+    expect(status!.explanation).toMatchObject({ code: "retry_scheduled", template: "Next automatic attempt at {t0} (attempt 4; retries stop on {t1})." });
+    expect(status!.explanation.times.t0).toBe(next.toISOString());
+    expect(syncStatusSchema.parse(status)).toMatchObject({ explanation: status!.explanation });
   });
 });

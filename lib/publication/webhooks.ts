@@ -7,6 +7,7 @@ import { raiseAlert } from "@/lib/alerts/alerts";
 import { recordAudit } from "@/lib/audit";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { markRejected } from "./status";
+import { rejectionText } from "./explanations";
 
 /**
  * Symphonics' status webhooks (§4): Standard Webhooks signatures, at-least-once and unordered
@@ -76,13 +77,6 @@ export type WebhookBody = z.infer<typeof webhookBodySchema>;
 
 export type WebhookOutcome = "applied" | "stale" | "unknown_type" | "unknown_dossier" | "duplicate";
 
-const rejectionExplanations: Record<string, string> = {
-  document_unreachable: "Symphonics could not download one of the documents: check the files and their links, then correct the intervention.",
-  photo_unreachable: "Symphonics could not download one of the photos: check the files and their links, then correct the intervention.",
-  incomplete_file: "Symphonics found the file incomplete: complete the intervention's documents and photos.",
-  duplicate_installation: "Symphonics considers this installation a duplicate of another dossier.",
-  other: "Symphonics rejected the dossier.",
-};
 
 function occurredAt(timestamp: string | undefined): Date | null {
   if (!timestamp) return null;
@@ -148,7 +142,7 @@ async function applyEvent(tx: Executor, body: WebhookBody): Promise<Exclude<Webh
     return "applied";
   }
 
-  const explanation = rejectionExplanations[reason ?? "other"] ?? `${rejectionExplanations.other} (${reason})`;
+  const explanation = rejectionText(reason ?? null);
   await markRejected(tx, publication.interventionId, publication.status, { dossierId, reason: reason ?? "other", explanation });
   const [intervention] = await tx.select({ reference: interventions.reference }).from(interventions).where(eq(interventions.id, publication.interventionId));
   await raiseAlert(tx, {

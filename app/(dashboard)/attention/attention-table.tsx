@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { LocalTime } from "@/components/local-time";
+import { ExplanationText } from "@/components/explanation";
 import { PublicationBadge } from "@/components/status";
 import type { AttentionItem } from "@/lib/dashboard/attention";
 
@@ -67,7 +68,9 @@ export function AttentionTable({
               <td className="px-3 py-2">
                 <PublicationBadge status={item.publicationStatus} />
               </td>
-              <td className="px-3 py-2 text-slate-800">{item.reason}</td>
+              <td className="px-3 py-2 text-slate-800">
+                <ExplanationText explanation={item.explanation} />
+              </td>
               <td className="px-3 py-2 whitespace-nowrap">
                 <LocalTime value={item.lastErrorAt ?? item.updatedAt} />
               </td>
