@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, publications } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
-import { explainPublication } from "@/lib/publication/explanations";
+import { explainPublication, retryBlocker } from "@/lib/publication/explanations";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { readPipelineConditions } from "./publication";
 
@@ -106,6 +106,8 @@ export async function listAttention(db: Executor, query: AttentionQuery) {
       reason: reasonText(row),
       /** The same sentence as on the intervention's page. */
       explanation: explainPublication({ ...row, status: row.publicationStatus }, { status: row.interventionStatus }, now),
+      /** Why a bulk retry leaves it out, or null when it can be retried. */
+      retryBlocker: retryBlocker({ ...row, status: row.publicationStatus }, now.now),
       publicationStatus: row.publicationStatus,
       attemptCount: row.attemptCount,
       lastErrorAt: toIsoOrNull(row.lastErrorAt),

@@ -1,12 +1,11 @@
 import type { Executor } from "@/db/client";
-import type { PublicationStatus } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
 import { mapInterventionToDossier } from "@/lib/dossier/mapping";
 import { checkEligibility } from "@/lib/publication/eligibility";
 import { isRejected, syncStateOf } from "@/lib/publication/status";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
 import { fileStorage } from "@/lib/storage/files";
-import { attemptText, explainPublication, problemText, triggerText } from "@/lib/publication/explanations";
+import { attemptText, explainPublication, problemText, retryBlocker, triggerText } from "@/lib/publication/explanations";
 import { attemptView, publicationHistory, publicationView, readPipelineConditions, webhookEventView } from "./publication";
 
 /** Enough history to diagnose; older attempts stay in the database. */
@@ -20,17 +19,6 @@ function dashboardFileUrl(path: string): string {
   return `${signed.pathname}${signed.search}`;
 }
 
-/**
- * Why a person cannot ask for a publication now (the publish endpoint answers 409): it is being
- * sent, or already due now. A retry scheduled for later can be brought forward, so it is no reason.
- */
-function underway(publication: { status: PublicationStatus; nextAttemptAt: Date | null }): string | null {
-  if (publication.status === "in_progress") return "A worker is sending it to Symphonics right now.";
-  if (publication.status === "queued" && (!publication.nextAttemptAt || publication.nextAttemptAt <= new Date())) return "It is already queued to be sent now.";
-  return null;
-}
-
-const REJECTED_BLOCKER = "Symphonics rejected this dossier, and it cannot be sent again under the same reference: check its files, settle it with Symphonics, then mark it resolved.";
 
 /** Everything the intervention page shows, in one read. */
 export async function interventionDetail(db: Executor, reference: string) {
@@ -55,12 +43,14 @@ export async function interventionDetail(db: Executor, reference: string) {
     documents: aggregate.documents,
     publicationStatus: publication.status,
   });
+  // A retry scheduled for later can be brought forward, so it is no reason; one being sent, or due now, is.
   const rejected = isRejected(publication);
+  const underway = publication.status === "in_progress" || publication.status === "queued" ? retryBlocker(publication, conditions.now) : null;
   const blockers = rejected
-    ? [REJECTED_BLOCKER]
+    ? [retryBlocker(publication, conditions.now)!]
     : [
         ...(eligibility.eligible ? [] : eligibility.reasons),
-        ...[underway(publication)].filter((reason) => reason !== null),
+        ...[underway].filter((reason) => reason !== null),
         ...(mapping.ok || publication.status === "published" || publication.status === "resolved" ? [] : ["The data has problems to correct first (listed under Validation problems)."]),
       ];
 

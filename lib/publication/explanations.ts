@@ -140,6 +140,36 @@ export function triggerText(trigger: "automatic" | "manual" | "retry", triggered
   return triggeredBy === "system" ? "Automatic" : `Automatic, after a change by ${triggeredBy}`;
 }
 
+/** Why Retry now cannot be used on a publication at the moment, or null when it can. */
+export function retryBlocker(publication: Pick<Publication, "status" | "dossierStatus" | "nextAttemptAt">, now: Date): string | null {
+  if (isRejected(publication)) return "Symphonics rejected this dossier, and it cannot be sent again under the same reference: check its files, settle it with Symphonics, then mark it resolved.";
+  if (publication.status === "in_progress") return "A worker is sending it to Symphonics right now.";
+  if (publication.status === "queued" && (!publication.nextAttemptAt || publication.nextAttemptAt <= now)) return "It is already queued to be sent now.";
+  if (publication.status === "published" || publication.status === "resolved") return "It is already published to Symphonics: there is nothing to retry.";
+  if (publication.status === "needs_review") return "Its data must be corrected first, in the workforce application (which then sends it by itself).";
+  return null;
+}
+
+/** Why the publish endpoint refused a request (its problem code and field messages), for a bulk action's result. */
+export function refusalText(code: string | undefined, fieldMessages: readonly string[], detail: string | undefined): string {
+  switch (code) {
+    case "already_published":
+      return "Already published to Symphonics: there is nothing to retry.";
+    case "publication_in_progress":
+      return "Already on its way: a worker is sending it, or it is queued to go now.";
+    case "forbidden_transition":
+      return "Symphonics rejected its dossier, which cannot be sent again: open it to check the files and mark it resolved.";
+    case "validation_failed":
+      return fieldMessages.length ? `Not possible yet: ${fieldMessages.join(" ")}` : "Not possible yet: its data must be corrected first.";
+    case "forbidden":
+      return "Your role cannot retry publications (operators and administrators can).";
+    case "not_found":
+      return "This intervention no longer exists.";
+    default:
+      return detail ?? "The request failed: try again, and report it to the IT team if it persists.";
+  }
+}
+
 const DOSSIER_WORDS: Record<DossierStatus, string> = {
   received: "Symphonics has received it and will check it",
   processing: "Symphonics is checking it",
