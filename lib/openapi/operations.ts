@@ -231,4 +231,28 @@ export const operations = {
       422: "Malformed reference",
     },
   },
+  acknowledgeAlert: {
+    path: "/api/alerts/{id}/acknowledge",
+    method: "post",
+    access: "operator",
+    params: z.object({
+      id: z.coerce
+        .number({ error: "must be an alert id (a whole number)" })
+        .int("must be an alert id (a whole number)")
+        .min(1, "must be an alert id (a whole number)")
+        .max(Number.MAX_SAFE_INTEGER, "must be an alert id (a whole number)")
+        .meta({ param: { description: "The alert's id, as the overview lists it", example: "42" } }),
+    }),
+    tag: "Operations",
+    operationId: "acknowledgeAlert",
+    summary: "Acknowledge an alert (operator or admin): it leaves the overview, and still closes by itself when its condition clears",
+    responses: {
+      200: {
+        description: "Acknowledged (again, if it already was)",
+        schema: z.object({ id: z.number().int(), kind: z.string(), acknowledged_at: z.iso.datetime({ offset: true }), acknowledged_by: z.string() }).meta({ id: "AlertAcknowledged" }),
+      },
+      404: "Unknown alert",
+      422: "Malformed id",
+    },
+  },
 } satisfies Record<string, Operation>;
