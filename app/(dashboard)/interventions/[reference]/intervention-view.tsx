@@ -19,7 +19,7 @@ export function InterventionView({ reference }: { reference: string }) {
     queryKey: ["intervention", reference],
     queryFn: () => apiFetch<InterventionDetail>(`/api/dashboard/interventions/${encodeURIComponent(reference)}`),
     // While a publication is on its way, the page follows it closely.
-    refetchInterval: (q) => (q.state.data && isUnderway(q.state.data.publication.status) ? 2_000 : 15_000),
+    refetchInterval: (q) => (q.state.data && isUnderway(q.state.data.publication.status) ? 1_000 : 15_000),
   });
 
   return (
