@@ -173,6 +173,9 @@ async function main() {
     run("web", bin("next"), ["dev", "-p", String(port)], env);
   }
   await waitForHttp(`http://127.0.0.1:${port}/login`, 180_000);
+  // The files route ready before the worker sends the first dossier: the development server
+  // compiles a route at its first request, and Symphonics gives up on a download after 10 s.
+  await waitForHttp(`http://127.0.0.1:${port}/files/warm-up.pdf`, 180_000);
   // node with tsx's loader rather than the tsx command, which SIGKILLs a child that does not
   // acknowledge a signal within 60 ms (as under load), cutting the worker's orderly stop short.
   run("sandbox", process.execPath, ["--import", "tsx", "sandbox/main.ts"], env);

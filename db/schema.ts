@@ -43,6 +43,8 @@ export const staffRole = pgEnum("staff_role", ["viewer", "operator", "admin"]);
  * - needs_review: the data is invalid (locally or per Symphonics, or the dossier was rejected);
  *   a person must correct it, which re-triggers publication
  * - failed: the retry budget is spent; kept for manual resolution, never dropped
+ * - resolved: Symphonics rejected the dossier and a person settled it outside the API (the same
+ *   reference cannot be sent again): final, with who, when and why
  */
 export const publicationStatus = pgEnum("publication_status", [
   "not_ready",
@@ -52,6 +54,7 @@ export const publicationStatus = pgEnum("publication_status", [
   "published",
   "needs_review",
   "failed",
+  "resolved",
 ]);
 
 export const dossierStatus = pgEnum("dossier_status", ["received", "processing", "accepted", "rejected"]);
@@ -239,6 +242,10 @@ export const publications = pgTable(
     firstFailureAt: timestamptz("first_failure_at"),
     queuedAt: timestamptz("queued_at"),
     publishedAt: timestamptz("published_at"),
+    /** A rejected dossier settled by a person: when, who (their label) and their required note. */
+    resolvedAt: timestamptz("resolved_at"),
+    resolvedBy: text("resolved_by"),
+    resolutionNote: text("resolution_note"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -354,6 +361,9 @@ export const alerts = pgTable(
     firstSeenAt: timestamptz("first_seen_at").notNull().defaultNow(),
     lastSeenAt: timestamptz("last_seen_at").notNull().defaultNow(),
     resolvedAt: timestamptz("resolved_at"),
+    /** An operator saw it: it leaves the overview, and stays in the database. */
+    acknowledgedAt: timestamptz("acknowledged_at"),
+    acknowledgedBy: text("acknowledged_by"),
     deliveredAt: timestamptz("delivered_at"),
   },
   (t) => [

@@ -1,13 +1,16 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { count } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import type { Database, Executor } from "./client";
-import { interventions, type InterventionStatus, type StaffRole } from "./schema";
+import { interventions, publicationAttempts, publications, type InterventionStatus, type StaffRole } from "./schema";
+import { raiseAlert } from "@/lib/alerts/alerts";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { createUser } from "@/lib/auth/users";
 import type { InterventionInput } from "@/lib/interventions/intake-schema";
 import { putIntervention } from "@/lib/interventions/intake";
+import { rejectionText } from "@/lib/publication/explanations";
+import { markFailed, markNeedsReview, markPostponed, markPublished, markRejected, markRetrying } from "@/lib/publication/status";
 
 export const DEMO_PASSWORD = "demo-password-2026";
 export const demoUsers: { email: string; name: string; role: StaffRole }[] = [
@@ -56,8 +59,14 @@ const placeholderJpeg = Buffer.from(
   "base64",
 );
 
-/** What the demo shows, by share of the set: every status and every publication outcome. */
-type Scenario = "scheduled" | "in_progress" | "awaiting_signature" | "eligible" | "invalid_phone" | "missing_photo" | "cancelled" | "many_photos";
+/**
+ * What the demo shows, by share of the set: every status and every publication outcome. The
+ * worker publishes the eligible ones (the sandbox then reports them processing and accepted) and
+ * flags the invalid ones for review; the showcase scenarios are put in their state here, on
+ * purpose, so that a new user sees every page without editing the database.
+ */
+type Showcase = "retrying" | "postponed" | "failed" | "refused_by_symphonics" | "rejected";
+type Scenario = "scheduled" | "in_progress" | "awaiting_signature" | "eligible" | "invalid_phone" | "missing_photo" | "cancelled" | "many_photos" | Showcase;
 const scenarios: [Scenario, number][] = [
   ["scheduled", 50],
   ["in_progress", 45],
@@ -67,6 +76,11 @@ const scenarios: [Scenario, number][] = [
   ["missing_photo", 5],
   ["many_photos", 4],
   ["cancelled", 20],
+  ["retrying", 3],
+  ["postponed", 2],
+  ["failed", 3],
+  ["refused_by_symphonics", 2],
+  ["rejected", 2],
 ];
 
 const statusOf: Record<Scenario, InterventionStatus> = {
@@ -78,7 +92,91 @@ const statusOf: Record<Scenario, InterventionStatus> = {
   missing_photo: "installation_done",
   many_photos: "installation_done",
   cancelled: "cancelled",
+  retrying: "installation_done",
+  postponed: "installation_done",
+  failed: "installation_done",
+  refused_by_symphonics: "installation_done",
+  rejected: "installation_done",
 };
+
+const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000);
+
+/** Exchanges as the worker records them, for the showcase's history. */
+async function recordExchanges(db: Executor, interventionId: string, count: number, values: { outcome: string; httpStatus: number | null; problemCode: string | null; message: string; everyMinutes: number }) {
+  await db.insert(publicationAttempts).values(
+    Array.from({ length: count }, (_, i) => ({
+      interventionId,
+      operation: "create_dossier",
+      trigger: i === 0 ? ("automatic" as const) : ("retry" as const),
+      triggeredBy: "token:demo-workforce-app",
+      outcome: values.outcome,
+      httpStatus: values.httpStatus,
+      problemCode: values.problemCode,
+      message: values.message,
+      durationMs: 180 + i,
+      responseExcerpt: values.httpStatus ? `{"status":${values.httpStatus}}` : null,
+      startedAt: minutesFromNow(-(count - i) * values.everyMinutes),
+    })),
+  );
+  await db.update(publications).set({ attemptCount: count }).where(eq(publications.interventionId, interventionId));
+}
+
+/** Puts a freshly queued showcase publication in its state, through the state machine's writers. */
+async function stage(db: Executor, scenario: Showcase, interventionId: string, reference: string, n: number): Promise<void> {
+  const gateway = { code: "http_502", message: "502: gateway or server trouble (the answer is not a problem document)." };
+  switch (scenario) {
+    case "retrying": {
+      await recordExchanges(db, interventionId, 3, { outcome: "retryable", httpStatus: 502, problemCode: null, message: gateway.message, everyMinutes: 4 });
+      await markRetrying(db, interventionId, "queued", { consecutiveFailures: 3, firstFailureAt: minutesFromNow(-12), error: gateway, at: minutesFromNow(20 + n * 5) });
+      return;
+    }
+    case "postponed":
+      // Held by Symphonics' rate limit: no failure counted.
+      await markPostponed(db, interventionId, "queued", { before: "queued", nextAttemptAt: minutesFromNow(30 + n * 5), firstFailureAt: null });
+      return;
+    case "failed": {
+      await recordExchanges(db, interventionId, 31, { outcome: "retryable", httpStatus: 503, problemCode: "maintenance", message: "503 maintenance: Service Unavailable", everyMinutes: 45 });
+      const error = { code: "maintenance", message: "503 maintenance: Service Unavailable" };
+      await markFailed(db, interventionId, "queued", { consecutiveFailures: 31, firstFailureAt: minutesFromNow(-24 * 60), error });
+      await db.update(publications).set({ lastErrorAt: sql`now()` }).where(eq(publications.interventionId, interventionId));
+      await raiseAlert(db, {
+        kind: "publication_failed",
+        groupKey: `publication_failed:${interventionId}`,
+        severity: "critical",
+        message: `The publication of ${reference} failed for good after 31 attempts (Symphonics under maintenance); it is kept for manual resolution.`,
+        interventionId,
+      });
+      return;
+    }
+    case "refused_by_symphonics": {
+      await recordExchanges(db, interventionId, 1, { outcome: "not_retryable", httpStatus: 422, problemCode: "validation_failed", message: "422 validation_failed: Validation failed — 1 field is invalid", everyMinutes: 10 });
+      await markNeedsReview(db, interventionId, "queued", {
+        problems: [{ field: "installation.pdl", message: "Symphonics refused installation.pdl: this delivery point is not known to the grid operator" }],
+        error: { code: "validation_failed", message: "422 validation_failed: Validation failed — 1 field is invalid" },
+      });
+      return;
+    }
+    case "rejected": {
+      const dossierId = `DOS-DEMO-REJ-${n + 1}`;
+      await recordExchanges(db, interventionId, 1, { outcome: "success", httpStatus: 201, problemCode: null, message: "201 Created", everyMinutes: 30 });
+      const [current] = await db.select().from(publications).where(eq(publications.interventionId, interventionId));
+      await markPublished(db, current!, { dossierId, photosSent: 0 });
+      await db.update(interventions).set({ status: "published" }).where(eq(interventions.id, interventionId));
+      const reason = n === 0 ? "document_unreachable" : "photo_unreachable";
+      await markRejected(db, interventionId, "published", { dossierId, reason, explanation: rejectionText(reason) });
+      await raiseAlert(db, {
+        kind: "dossier_rejected",
+        groupKey: `dossier_rejected:${interventionId}`,
+        severity: "warning",
+        message: `Symphonics rejected the dossier ${dossierId} of ${reference} (${reason}).`,
+        interventionId,
+      });
+      return;
+    }
+  }
+}
+
+const isShowcase = (scenario: Scenario): scenario is Showcase => ["retrying", "postponed", "failed", "refused_by_symphonics", "rejected"].includes(scenario);
 
 export interface SeedResult {
   interventions: number;
@@ -144,7 +242,8 @@ async function seedInTransaction(db: Executor, storageDir: string): Promise<Seed
         status: statusOf[scenario],
         contract_signed_at: ["scheduled", "in_progress"].includes(scenario) ? null : "2026-11-18T10:00:00Z",
       };
-      await putIntervention(db, reference, input, systemPrincipal);
+      const { id } = await putIntervention(db, reference, input, systemPrincipal);
+      if (isShowcase(scenario)) await stage(db, scenario, id, reference, i);
     }
   }
   return { interventions: number, workforceToken: token };

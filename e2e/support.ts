@@ -25,3 +25,30 @@ export async function screenshot(page: Page, name: string) {
   await expect(page.getByRole("status").filter({ hasText: /^Loading/ })).toHaveCount(0);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * A publication that has spent its retry budget: an installed intervention whose signatures were
+ * missing gets them, and its publication is marked failed the way the worker leaves it after the
+ * last automatic attempt. Its data is valid, so a manual retry can succeed.
+ */
+export async function arrangeFailedPublication(): Promise<string> {
+  const sql = database();
+  try {
+    const [row] = await sql<{ id: string; reference: string }[]>`
+      select i.id, i.reference from interventions i join publications p on p.intervention_id = i.id
+      where i.status = 'installation_done' and p.status = 'not_ready' order by i.reference limit 1`;
+    if (!row) throw new Error("the demo seed has no installed intervention awaiting signatures");
+    await sql.begin(async (tx) => {
+      await tx`update intervention_documents set signed_at = now() - interval '1 day' where intervention_id = ${row.id} and requires_signature`;
+      await tx`update beneficiaries set contract_signed_at = coalesce(contract_signed_at, now() - interval '1 day')
+               where id = (select beneficiary_id from interventions where id = ${row.id})`;
+      await tx`update publications set status = 'failed', attempt_count = 8, consecutive_failures = 8,
+               last_error_code = 'server_error', last_error_message = 'Symphonics answered 503 Service Unavailable',
+               last_error_at = now() - interval '5 minutes', updated_at = now() where intervention_id = ${row.id}`;
+      await tx`update interventions set updated_at = now() where id = ${row.id}`;
+    });
+    return row.reference;
+  } finally {
+    await sql.end();
+  }
+}

@@ -1,8 +1,11 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { alerts } from "@/db/schema";
+import { alerts, auditLog } from "@/db/schema";
 import { useTestDatabase } from "@/db/testing";
-import { raiseAlert } from "./alerts";
+import type { Principal } from "@/lib/auth/roles";
+import { overview } from "@/lib/dashboard/overview";
+import { AppError } from "@/lib/errors";
+import { acknowledgeAlert, raiseAlert } from "./alerts";
 
 const { db } = await useTestDatabase();
 
@@ -19,5 +22,22 @@ describe("alerts", () => {
     rows = await db.select().from(alerts).where(eq(alerts.groupKey, alert.groupKey));
     expect(rows).toHaveLength(2);
     expect(rows.find((row) => !row.resolvedAt)).toMatchObject({ occurrences: 1, message: "again" });
+  });
+
+  it("acknowledged by an operator, an alert leaves the overview (audited); alerts of one kind are grouped with a count", async () => {
+    const operator: Principal = { kind: "user", id: null, label: "operator@demo.local", role: "operator" };
+    for (const n of [1, 2, 3]) await raiseAlert(db, { kind: "publication_failed", groupKey: `publication_failed:${n}`, severity: "critical", message: `failed ${n}` });
+    const before = await overview(db, { range: "24h", tz: { kind: "name", name: "UTC" } });
+    expect(before.alertGroups.find((group) => group.kind === "publication_failed")).toMatchObject({ count: 3, severity: "critical" });
+
+    const target = before.alerts.find((alert) => alert.message === "failed 2")!;
+    const acknowledged = await acknowledgeAlert(db, target.id, operator);
+    expect(acknowledged).toMatchObject({ acknowledgedBy: "operator@demo.local", resolvedAt: null });
+    expect((await acknowledgeAlert(db, target.id, operator)).acknowledgedAt).toEqual(acknowledged.acknowledgedAt);
+    const after = await overview(db, { range: "24h", tz: { kind: "name", name: "UTC" } });
+    expect(after.alerts.map((alert) => alert.id)).not.toContain(target.id);
+    expect(after.alertGroups.find((group) => group.kind === "publication_failed")!.count).toBe(2);
+    expect((await db.select().from(auditLog).where(eq(auditLog.action, "alert.acknowledged"))).length).toBe(1);
+    await expect(acknowledgeAlert(db, 999_999, operator)).rejects.toBeInstanceOf(AppError);
   });
 });

@@ -1,6 +1,9 @@
-import { sql } from "drizzle-orm";
-import type { Executor } from "@/db/client";
+import { eq, sql } from "drizzle-orm";
+import type { Database, Executor } from "@/db/client";
 import { alerts } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import type { Principal } from "@/lib/auth/roles";
+import { AppError } from "@/lib/errors";
 
 export type AlertSeverity = "warning" | "critical";
 
@@ -38,4 +41,19 @@ export async function raiseAlert(db: Executor, input: AlertInput): Promise<void>
         severity: sql`case when ${alerts.severity} = 'critical' then 'critical' else excluded.severity end`,
       },
     });
+}
+
+/**
+ * An operator has seen an alert: it leaves the overview (it stays open, and closes by itself
+ * when its condition clears). Acknowledging it again changes nothing. Audited.
+ */
+export async function acknowledgeAlert(db: Database, id: number, actor: Principal) {
+  return db.transaction(async (tx) => {
+    const [alert] = await tx.select().from(alerts).where(eq(alerts.id, id)).for("update");
+    if (!alert) throw new AppError("not_found", `No alert has the id ${id}.`);
+    if (alert.acknowledgedAt) return alert;
+    const [acknowledged] = await tx.update(alerts).set({ acknowledgedAt: sql`now()`, acknowledgedBy: actor.label }).where(eq(alerts.id, id)).returning();
+    await recordAudit(tx, actor, "alert.acknowledged", alert.interventionId, { alertId: id, kind: alert.kind });
+    return acknowledged!;
+  });
 }

@@ -5,6 +5,8 @@ import { beneficiaries, interventions, publications } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
 import { storableTimestamp } from "@/lib/values";
 import { cursorParameter, cursorTime, encodeCursor } from "./cursor";
+import { explainPublication, retryBlocker } from "@/lib/publication/explanations";
+import { readPipelineConditions } from "./publication";
 
 /**
  * How long a publication may sit in a transient state before a person should look: a job
@@ -32,7 +34,8 @@ const stuckSince = (state: keyof typeof STUCK_AFTER_MINUTES, column: SQL | typeo
 const conditions: Record<AttentionKind, SQL> = {
   failed: eq(publications.status, "failed"),
   needs_review: and(eq(publications.status, "needs_review"), sql`${publications.dossierStatus} is distinct from 'rejected'`)!,
-  rejected: and(eq(publications.dossierStatus, "rejected"), sql`${publications.status} <> 'published'`)!,
+  // Waiting for review: a resolved rejection has left the list.
+  rejected: and(eq(publications.dossierStatus, "rejected"), eq(publications.status, "needs_review"))!,
   stuck: or(
     stuckSince("in_progress", publications.updatedAt),
     stuckSince("queued", sql`coalesce(${publications.queuedAt}, ${publications.updatedAt})`),
@@ -41,7 +44,7 @@ const conditions: Record<AttentionKind, SQL> = {
 };
 
 const kindOf = sql<AttentionKind>`case
-  when ${publications.dossierStatus} = 'rejected' and ${publications.status} <> 'published' then 'rejected'
+  when ${publications.dossierStatus} = 'rejected' and ${publications.status} = 'needs_review' then 'rejected'
   when ${publications.status} = 'failed' then 'failed'
   when ${publications.status} = 'needs_review' then 'needs_review'
   else 'stuck' end`;
@@ -54,7 +57,8 @@ export async function listAttention(db: Executor, query: AttentionQuery) {
     const { key, id } = query.cursor;
     where.push(sql`(${publications.updatedAt}, ${publications.interventionId}) < (${key}::timestamptz, ${id}::uuid)`);
   }
-  const rows = await db
+  const [rows, now] = await Promise.all([
+    db
     .select({
       interventionId: publications.interventionId,
       reference: interventions.reference,
@@ -70,6 +74,16 @@ export async function listAttention(db: Executor, query: AttentionQuery) {
       lastErrorAt: publications.lastErrorAt,
       problems: publications.problems,
       updatedAt: publications.updatedAt,
+      // What the explanation needs.
+      interventionStatus: interventions.status,
+      dossierId: publications.dossierId,
+      consecutiveFailures: publications.consecutiveFailures,
+      lastErrorCode: publications.lastErrorCode,
+      nextAttemptAt: publications.nextAttemptAt,
+      firstFailureAt: publications.firstFailureAt,
+      publishedAt: publications.publishedAt,
+      resolvedAt: publications.resolvedAt,
+      resolvedBy: publications.resolvedBy,
       sortKey: cursorTime(publications.updatedAt),
     })
     .from(publications)
@@ -78,7 +92,9 @@ export async function listAttention(db: Executor, query: AttentionQuery) {
     .where(and(...where))
     // NULLS LAST as in the (status, updated_at DESC NULLS LAST) index, which can then serve one state's page.
     .orderBy(sql`${publications.updatedAt} desc nulls last`, sql`${publications.interventionId} desc nulls last`)
-    .limit(query.limit + 1);
+    .limit(query.limit + 1),
+    readPipelineConditions(db),
+  ]);
 
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
@@ -89,6 +105,10 @@ export async function listAttention(db: Executor, query: AttentionQuery) {
       city: row.city,
       kind: row.kind,
       reason: reasonText(row),
+      /** The same sentence as on the intervention's page. */
+      explanation: explainPublication({ ...row, status: row.publicationStatus }, { status: row.interventionStatus }, now),
+      /** Why a bulk retry leaves it out, or null when it can be retried. */
+      retryBlocker: retryBlocker({ ...row, status: row.publicationStatus }, now.now),
       publicationStatus: row.publicationStatus,
       attemptCount: row.attemptCount,
       lastErrorAt: toIsoOrNull(row.lastErrorAt),

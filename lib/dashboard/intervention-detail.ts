@@ -1,12 +1,12 @@
 import type { Executor } from "@/db/client";
-import type { PublicationStatus } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
 import { mapInterventionToDossier } from "@/lib/dossier/mapping";
 import { checkEligibility } from "@/lib/publication/eligibility";
-import { isUnderway, type UnderwayStatus } from "@/lib/publication/status";
+import { isRejected, syncStateOf } from "@/lib/publication/status";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
 import { fileStorage } from "@/lib/storage/files";
-import { attemptView, publicationHistory, publicationView, webhookEventView } from "./publication";
+import { attemptText, explainPublication, problemText, retryBlocker, triggerText } from "@/lib/publication/explanations";
+import { attemptView, publicationHistory, publicationView, readPipelineConditions, webhookEventView } from "./publication";
 
 /** Enough history to diagnose; older attempts stay in the database. */
 const HISTORY_LIMIT = 100;
@@ -19,13 +19,6 @@ function dashboardFileUrl(path: string): string {
   return `${signed.pathname}${signed.search}`;
 }
 
-/** Why a person cannot ask for a publication already under way (the publish endpoint answers 409). */
-const underwayReasons: Record<UnderwayStatus, string> = {
-  queued: "It is already queued: a worker will send it shortly.",
-  in_progress: "A worker is sending it to Symphonics right now.",
-  retrying: "An automatic retry is already scheduled (see Next automatic attempt).",
-};
-const underway = (status: PublicationStatus): string | null => (isUnderway(status) ? underwayReasons[status] : null);
 
 /** Everything the intervention page shows, in one read. */
 export async function interventionDetail(db: Executor, reference: string) {
@@ -33,8 +26,9 @@ export async function interventionDetail(db: Executor, reference: string) {
   if (!aggregate) return null;
   const { beneficiary, publication } = aggregate;
 
-  const [history, mapping] = await Promise.all([
+  const [history, conditions, mapping] = await Promise.all([
     publicationHistory(db, { id: aggregate.id, reference: aggregate.reference, dossierId: publication.dossierId }, HISTORY_LIMIT),
+    readPipelineConditions(db),
     // Links anchored as the worker anchors them (lib/publication/publish.ts), so the payload shown
     // is byte for byte the one sent for the current data.
     mapInterventionToDossier(aggregate, {
@@ -49,11 +43,16 @@ export async function interventionDetail(db: Executor, reference: string) {
     documents: aggregate.documents,
     publicationStatus: publication.status,
   });
-  const blockers = [
-    ...(eligibility.eligible ? [] : eligibility.reasons),
-    ...[underway(publication.status)].filter((reason) => reason !== null),
-    ...(mapping.ok || publication.status === "published" ? [] : ["The data has problems to correct first (listed under Validation problems)."]),
-  ];
+  // A retry scheduled for later can be brought forward, so it is no reason; one being sent, or due now, is.
+  const rejected = isRejected(publication);
+  const underway = publication.status === "in_progress" || publication.status === "queued" ? retryBlocker(publication, conditions.now) : null;
+  const blockers = rejected
+    ? [retryBlocker(publication, conditions.now)!]
+    : [
+        ...(eligibility.eligible ? [] : eligibility.reasons),
+        ...[underway].filter((reason) => reason !== null),
+        ...(mapping.ok || publication.status === "published" || publication.status === "resolved" ? [] : ["The data has problems to correct first (listed under Validation problems)."]),
+      ];
 
   return {
     reference: aggregate.reference,
@@ -86,13 +85,29 @@ export async function interventionDetail(db: Executor, reference: string) {
     },
     /** The publication as `GET /api/interventions/{reference}/sync-status` shows it. */
     publication: publicationView(publication),
+    /** What the badge shows: the publication's status, or cancelled. */
+    syncState: syncStateOf(publication.status, aggregate.status),
+    /** A rejected dossier waiting for a person: its files can be checked and it can be marked resolved. */
+    resolvable: rejected,
+    resolution: publication.resolvedAt ? { at: toIsoOrNull(publication.resolvedAt), by: publication.resolvedBy, note: publication.resolutionNote } : null,
     /** The dossier as it is (or would now be) sent, or what must be corrected first. */
     dossier: mapping.ok
       ? { ok: true as const, payload: mapping.payload, extraPhotoBatches: mapping.extraPhotoBatches.length }
       : { ok: false as const, problems: mapping.problems },
     /** Why Publish now / Retry now cannot be used at the moment; empty when they can. */
     blockers,
-    attempts: history.attempts.map((attempt) => ({ id: attempt.id, ...attemptView(attempt) })),
+    /** Where it stands and what happens next, in words (the same as sync-status's `explanation`). */
+    explanation: explainPublication(publication, { status: aggregate.status, notReadyReasons: eligibility.eligible ? [] : eligibility.reasons }, conditions),
+    /** The last error in words; its code and message are the details. */
+    lastErrorText: publication.lastErrorCode ? problemText(publication.lastErrorCode) : null,
+    attempts: history.attempts.map((attempt, index) => ({
+      id: attempt.id,
+      ...attemptView(attempt),
+      // The newest failing exchange of a spent budget is where the retries stopped.
+      text: attemptText(attempt, index === 0 && publication.status === "failed" && !attempt.outcome.startsWith("success")),
+      by: triggerText(attempt.trigger, attempt.triggeredBy),
+      response_excerpt: attempt.responseExcerpt,
+    })),
     webhookEvents: history.events.map((event) => ({ id: event.id, ...webhookEventView(event) })),
   };
 }

@@ -6,6 +6,9 @@ import { toIsoOrNull } from "@/lib/dates";
 import { DATE_RANGE_MESSAGE, isStorableDate, isStorableText, UNSTORABLE_TEXT_MESSAGE } from "@/lib/values";
 import { CURSOR_REFUSED, cursorParameter, cursorTime, encodeCursor, isCursorTime } from "./cursor";
 import { atTimeZone, checkTimeZone, timeZoneSchema } from "./time-zone";
+import { explainPublication } from "@/lib/publication/explanations";
+import { syncStateOf } from "@/lib/publication/status";
+import { readPipelineConditions } from "./publication";
 
 export const LIST_SORTS = ["updated_desc", "updated_asc", "reference_asc", "reference_desc"] as const;
 export type ListSort = (typeof LIST_SORTS)[number];
@@ -88,7 +91,8 @@ export async function listInterventions(db: Executor, query: ListQuery) {
       ? [sql`${changedAt} desc nulls last`, sql`${rowId} desc nulls last`]
       : [sql`${changedAt} asc nulls first`, sql`${rowId} asc nulls first`];
 
-  const rows = await db
+  const [rows, now] = await Promise.all([
+    db
     .select({
       id: interventions.id,
       reference: interventions.reference,
@@ -106,6 +110,16 @@ export async function listInterventions(db: Executor, query: ListQuery) {
       attemptCount: publications.attemptCount,
       lastErrorMessage: publications.lastErrorMessage,
       nextAttemptAt: publications.nextAttemptAt,
+      // What the explanation needs.
+      rejectionReason: publications.rejectionReason,
+      consecutiveFailures: publications.consecutiveFailures,
+      lastErrorCode: publications.lastErrorCode,
+      lastErrorAt: publications.lastErrorAt,
+      firstFailureAt: publications.firstFailureAt,
+      publishedAt: publications.publishedAt,
+      resolvedAt: publications.resolvedAt,
+      resolvedBy: publications.resolvedBy,
+      problems: publications.problems,
       sortKey,
     })
     .from(interventions)
@@ -113,7 +127,9 @@ export async function listInterventions(db: Executor, query: ListQuery) {
     .innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId))
     .where(and(...where))
     .orderBy(...order)
-    .limit(query.limit + 1);
+    .limit(query.limit + 1),
+    readPipelineConditions(db),
+  ]);
 
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
@@ -126,6 +142,10 @@ export async function listInterventions(db: Executor, query: ListQuery) {
       postalCode: row.postalCode,
       beneficiaryName: `${row.firstName} ${row.lastName}`,
       publicationStatus: row.publicationStatus,
+      /** What the badge shows: the publication's status, or cancelled. */
+      syncState: syncStateOf(row.publicationStatus, row.status),
+      /** Where it stands and what happens next, in words (the page's and sync-status's sentence). */
+      explanation: explainPublication({ ...row, status: row.publicationStatus }, { status: row.status }, now),
       dossierId: row.dossierId,
       dossierStatus: row.dossierStatus,
       attemptCount: row.attemptCount,

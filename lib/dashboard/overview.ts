@@ -1,7 +1,7 @@
-import { desc, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
-import { alerts, circuitBreakers } from "@/db/schema";
+import { alerts, circuitBreakers, interventions } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
 import { readOperationalState } from "@/lib/observability/operational-state";
 import { atTimeZone, checkTimeZone, timeZoneSchema } from "./time-zone";
@@ -9,6 +9,23 @@ import { atTimeZone, checkTimeZone, timeZoneSchema } from "./time-zone";
 /** Attempt outcomes that are not failures: the dossier was created, or Symphonics already had it. */
 const SUCCESSFUL_OUTCOMES = ["success", "exists"];
 const isFailure = sql.raw(`outcome not in (${SUCCESSFUL_OUTCOMES.map((o) => `'${o}'`).join(", ")})`);
+
+/** Open alerts the overview reads; grouped by kind they make a few lines. */
+const OPEN_ALERTS_SHOWN = 200;
+
+type ShownAlert = { id: number; kind: string; severity: string; lastSeenAt: string | null };
+
+function groupAlerts<T extends ShownAlert>(shown: T[]) {
+  const groups = new Map<string, { kind: string; severity: string; count: number; alerts: T[] }>();
+  for (const alert of shown) {
+    const group = groups.get(alert.kind) ?? { kind: alert.kind, severity: alert.severity, count: 0, alerts: [] };
+    group.count += 1;
+    if (alert.severity === "critical") group.severity = "critical";
+    group.alerts.push(alert);
+    groups.set(alert.kind, group);
+  }
+  return [...groups.values()];
+}
 
 const CHART_RANGES = { "24h": { buckets: 24, unit: "hour" }, "14d": { buckets: 14, unit: "day" } } as const;
 
@@ -62,10 +79,28 @@ export async function overview(db: Executor, query: z.infer<typeof overviewQuery
       select s.local_start at time zone ${zone} as bucket, coalesce(p.n, 0) as published, coalesce(f.n, 0) as failed
       from series s left join published p using (local_start) left join failed f using (local_start)
       order by s.local_start`),
-    db.select().from(alerts).where(isNull(alerts.resolvedAt)).orderBy(desc(alerts.lastSeenAt)).limit(20),
+    // Open and not yet acknowledged: an operator who acknowledged one has seen it.
+    db
+      .select({ alert: alerts, reference: interventions.reference })
+      .from(alerts)
+      .leftJoin(interventions, eq(interventions.id, alerts.interventionId))
+      .where(and(isNull(alerts.resolvedAt), isNull(alerts.acknowledgedAt)))
+      .orderBy(desc(alerts.lastSeenAt))
+      .limit(OPEN_ALERTS_SHOWN),
   ]);
 
   const counts = state.publicationsByStatus;
+  const shown = openAlerts.map(({ alert: a, reference }) => ({
+    id: a.id,
+    kind: a.kind,
+    severity: a.severity,
+    message: a.message,
+    occurrences: a.occurrences,
+    firstSeenAt: toIsoOrNull(a.firstSeenAt),
+    lastSeenAt: toIsoOrNull(a.lastSeenAt),
+    /** The intervention it is about, for a link to it. */
+    reference,
+  }));
   const share = (part: number) => (lastHour!.attempts ? part / lastHour!.attempts : 0);
 
   return {
@@ -97,15 +132,9 @@ export async function overview(db: Executor, query: z.infer<typeof overviewQuery
       },
     },
     chart: { range: query.range, unit, points: chart.map((p) => ({ bucket: toIsoOrNull(p.bucket), published: p.published, failed: p.failed })) },
-    alerts: openAlerts.map((a) => ({
-      id: a.id,
-      kind: a.kind,
-      severity: a.severity,
-      message: a.message,
-      occurrences: a.occurrences,
-      firstSeenAt: toIsoOrNull(a.firstSeenAt),
-      lastSeenAt: toIsoOrNull(a.lastSeenAt),
-    })),
+    alerts: shown,
+    /** The same alerts, one group per kind, newest first: an outage of 300 publications is one line with a count. */
+    alertGroups: groupAlerts(shown),
     generatedAt: new Date().toISOString(),
   };
 }

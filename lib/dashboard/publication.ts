@@ -1,7 +1,25 @@
-import { desc, eq, or } from "drizzle-orm";
+import { asc, desc, eq, or } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { interventions, publicationAttempts, publications, webhookEvents, type Publication, type PublicationAttempt, type WebhookEvent } from "@/db/schema";
+import {
+  beneficiaries,
+  circuitBreakers,
+  interventionDocuments,
+  interventions,
+  publicationAttempts,
+  publications,
+  rateLimitBuckets,
+  webhookEvents,
+  type InterventionStatus,
+  type Publication,
+  type PublicationAttempt,
+  type WebhookEvent,
+} from "@/db/schema";
+import { config } from "@/lib/config";
 import { toIsoOrNull } from "@/lib/dates";
+import { readOperationalState } from "@/lib/observability/operational-state";
+import { checkEligibility } from "@/lib/publication/eligibility";
+import { explainPublication, type PipelineConditions } from "@/lib/publication/explanations";
+import { SYMPHONICS_BUCKET, SYMPHONICS_CIRCUIT } from "@/lib/publication/settings";
 
 /** What `GET …/sync-status` lists of the history; older exchanges stay in the database. */
 const RECENT = 20;
@@ -86,6 +104,40 @@ export async function publicationHistory(db: Executor, intervention: { id: strin
   return { attempts, events };
 }
 
+/**
+ * What holds every publication at the moment (workers, circuit, rate limit) and the retry
+ * budget: read once per request, for the explanations of one publication or of a whole page.
+ */
+export async function readPipelineConditions(db: Executor): Promise<PipelineConditions> {
+  const [state, [circuit], [bucket]] = await Promise.all([
+    readOperationalState(db),
+    db.select().from(circuitBreakers).where(eq(circuitBreakers.name, SYMPHONICS_CIRCUIT)),
+    db.select({ blockedUntil: rateLimitBuckets.blockedUntil }).from(rateLimitBuckets).where(eq(rateLimitBuckets.name, SYMPHONICS_BUCKET)),
+  ]);
+  return {
+    now: new Date(),
+    workersAlive: state.workersAlive,
+    circuit: circuit ?? null,
+    rateLimitedUntil: bucket?.blockedUntil ?? null,
+    retryBudgetMs: config().PUBLISH_RETRY_BUDGET_SECONDS * 1000,
+  };
+}
+
+/** Why an intervention is not eligible yet, in the eligibility check's sentences. */
+async function notReadyReasons(db: Executor, intervention: { id: string; status: InterventionStatus }, publication: Publication) {
+  if (publication.status !== "not_ready") return [];
+  const [[beneficiary], documents] = await Promise.all([
+    db.select({ contractSignedAt: beneficiaries.contractSignedAt }).from(interventions).innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId)).where(eq(interventions.id, intervention.id)),
+    db
+      .select({ filePath: interventionDocuments.filePath, requiresSignature: interventionDocuments.requiresSignature, signedAt: interventionDocuments.signedAt })
+      .from(interventionDocuments)
+      .where(eq(interventionDocuments.interventionId, intervention.id))
+      .orderBy(asc(interventionDocuments.position)),
+  ]);
+  const eligibility = checkEligibility({ status: intervention.status, contractSignedAt: beneficiary?.contractSignedAt ?? null, documents, publicationStatus: publication.status });
+  return eligibility.eligible ? [] : eligibility.reasons;
+}
+
 /** The synchronisation state of one intervention with its recent exchanges and webhook events. */
 export async function syncStatusOf(db: Executor, reference: string) {
   const [row] = await db
@@ -95,11 +147,17 @@ export async function syncStatusOf(db: Executor, reference: string) {
     .where(eq(interventions.reference, reference));
   if (!row) return null;
   const { intervention, publication } = row;
-  const history = await publicationHistory(db, { ...intervention, dossierId: publication.dossierId }, RECENT);
+  const [history, conditions, reasons] = await Promise.all([
+    publicationHistory(db, { ...intervention, dossierId: publication.dossierId }, RECENT),
+    readPipelineConditions(db),
+    notReadyReasons(db, intervention, publication),
+  ]);
   return {
     reference: intervention.reference,
     intervention_status: intervention.status,
     ...publicationView(publication),
+    /** Where it stands and what happens next, in words: the sentence the dashboard shows. */
+    explanation: explainPublication(publication, { status: intervention.status, notReadyReasons: reasons }, conditions),
     recent_attempts: history.attempts.map(attemptView),
     webhook_events: history.events.map(webhookEventView),
   };

@@ -9,6 +9,7 @@ import type { RouteDefinition } from "@/lib/http/route";
 import { interventionInputSchema, interventionPatchSchema, referenceSchema } from "@/lib/interventions/intake-schema";
 import { sampleInterventionInput } from "@/lib/interventions/sample";
 import { webhookBodySchema } from "@/lib/publication/webhooks";
+import { storableString } from "@/lib/values";
 import {
   apiTokenSummarySchema,
   attentionListSchema,
@@ -460,6 +461,70 @@ export const operations = {
       400: "The path leaves the file storage",
       403: "The link is expired or not validly signed",
       404: "No such file",
+    },
+  },
+  checkDossierFiles: {
+    route: "/api/dashboard/interventions/[reference]/check-files",
+    method: "post",
+    access: "operator",
+    params: referenceParams,
+    tag: "Dashboard",
+    operationId: "checkDossierFiles",
+    summary: "Fetch every document and photo of the dossier through its signed links, as Symphonics does, and name those that fail (operator or admin)",
+    responses: {
+      200: {
+        description: "What was checked, and the files that failed",
+        schema: z
+          .object({
+            reference: z.string(),
+            checkedAt: z.iso.datetime({ offset: true }),
+            checked: z.number().int(),
+            failed: z.array(z.object({ path: z.string(), ok: z.boolean(), httpStatus: z.number().int().nullable(), problem: z.string().nullable() })),
+          })
+          .meta({ id: "DossierFileCheck" }),
+      },
+      404: "Unknown reference",
+      422: "Malformed reference",
+    },
+  },
+  resolvePublication: {
+    route: "/api/dashboard/interventions/[reference]/resolve",
+    method: "post",
+    access: "operator",
+    params: referenceParams,
+    body: z.object({ note: storableString(2000).pipe(z.string().trim().min(3, "must say how it was settled with Symphonics (at least 3 characters)")) }),
+    tag: "Dashboard",
+    operationId: "resolvePublication",
+    summary: "Mark a dossier Symphonics rejected as resolved, with a note saying how it was settled (operator or admin; audited)",
+    responses: {
+      200: { description: "Resolved", schema: publishAcceptedSchema },
+      404: "Unknown reference",
+      409: "The publication is not a rejected dossier waiting for a person",
+      422: "Malformed reference or note",
+    },
+  },
+  acknowledgeAlert: {
+    route: "/api/alerts/[id]/acknowledge",
+    method: "post",
+    access: "operator",
+    params: z.object({
+      id: z.coerce
+        .number({ error: "must be an alert id (a whole number)" })
+        .int("must be an alert id (a whole number)")
+        .min(1, "must be an alert id (a whole number)")
+        .max(Number.MAX_SAFE_INTEGER, "must be an alert id (a whole number)")
+        .meta({ param: { description: "The alert's id, as the overview lists it", example: "42" } }),
+    }),
+    tag: "Operations",
+    operationId: "acknowledgeAlert",
+    summary: "Acknowledge an alert (operator or admin): it leaves the overview, and still closes by itself when its condition clears",
+    responses: {
+      200: {
+        description: "Acknowledged (again, if it already was)",
+        schema: z.object({ id: z.number().int(), kind: z.string(), acknowledged_at: z.iso.datetime({ offset: true }), acknowledged_by: z.string() }).meta({ id: "AlertAcknowledged" }),
+      },
+      404: "Unknown alert",
+      422: "Malformed id",
     },
   },
 } satisfies Record<string, Operation>;

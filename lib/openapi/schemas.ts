@@ -67,6 +67,14 @@ export const syncStatusSchema = z
     reference: z.string(),
     intervention_status: z.enum(interventionStatus.enumValues),
     ...publicationViewSchema.shape,
+    explanation: z
+      .object({
+        code: z.string().meta({ description: "Stable, for programs: published, rejected, gave_up, circuit_open, rate_limited, no_worker, retry_scheduled…" }),
+        text: z.string().meta({ description: "Where the publication stands and what happens next, in words, times in ISO 8601 (UTC)" }),
+        template: z.string().meta({ description: "The same sentence with {t0}, {t1}… where a client writes `times` in its reader's zone" }),
+        times: z.record(z.string(), dateTime),
+      })
+      .meta({ description: "The plain-language explanation the dashboard shows for this publication" }),
     recent_attempts: z.array(
       z.object({
         at: nullableDateTime,

@@ -4,6 +4,7 @@ import { interventions, publications, type DossierStatus, type Publication } fro
 import { raiseAlert } from "@/lib/alerts/alerts";
 import { recordAudit } from "@/lib/audit";
 import { systemPrincipal } from "@/lib/auth/roles";
+import { rejectionText } from "./explanations";
 import { markRejected } from "./status";
 
 /**
@@ -21,14 +22,6 @@ export interface DossierNews {
 
 const statusRank: Record<DossierStatus, number> = { received: 0, processing: 1, accepted: 2, rejected: 2 };
 export const isFinalDossierStatus = (status: DossierStatus) => status === "accepted" || status === "rejected";
-
-const rejectionExplanations: Record<string, string> = {
-  document_unreachable: "Symphonics could not download one of the documents: check the files and their links, then correct the intervention.",
-  photo_unreachable: "Symphonics could not download one of the photos: check the files and their links, then correct the intervention.",
-  incomplete_file: "Symphonics found the file incomplete: complete the intervention's documents and photos.",
-  duplicate_installation: "Symphonics considers this installation a duplicate of another dossier.",
-  other: "Symphonics rejected the dossier.",
-};
 
 /**
  * Applies the news to the publication, which the caller read under its row lock (`for update`).
@@ -48,7 +41,7 @@ export async function applyDossierStatus(tx: Executor, publication: Publication,
   }
 
   const reason = news.reason ?? "other";
-  const explanation = rejectionExplanations[reason] ?? `${rejectionExplanations.other} (${reason})`;
+  const explanation = rejectionText(reason);
   await markRejected(tx, publication.interventionId, publication.status, { dossierId, reason, explanation });
   const [intervention] = await tx.select({ reference: interventions.reference }).from(interventions).where(eq(interventions.id, publication.interventionId));
   await raiseAlert(tx, {

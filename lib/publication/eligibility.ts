@@ -22,6 +22,14 @@ export function checkEligibility(input: EligibilityInput): Eligibility {
     const message = "It is already published to Symphonics.";
     return { eligible: false, reasons: [message], problems: [{ field: "status", message }] };
   }
+  if (input.publicationStatus === "resolved") {
+    const message = "Symphonics rejected its dossier and a person marked it resolved: it is not sent again.";
+    return { eligible: false, reasons: [message], problems: [{ field: "status", message }] };
+  }
+  if (input.status === "cancelled") {
+    const message = "The intervention was cancelled: it is never sent to Symphonics.";
+    return { eligible: false, reasons: [message], problems: [{ field: "status", message }] };
+  }
   if (input.status !== "installation_done") {
     problems.push({ field: "status", message: `The installation is not done yet (status: ${input.status.replace("_", " ")}).` });
   }

@@ -1,14 +1,16 @@
-import { eq } from "drizzle-orm";
-import type { Database } from "@/db/client";
-import { interventions, publications } from "@/db/schema";
+import { and, eq } from "drizzle-orm";
+import type { Database, Executor } from "@/db/client";
+import { alerts, interventions, publications } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/roles";
 import { mapInterventionToDossier, type MappingDeps } from "@/lib/dossier/mapping";
 import { AppError, validationFailed, type ErrorCode } from "@/lib/errors";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
 import { publicationView, type PublicationView } from "@/lib/dashboard/publication";
+import { resolveAlerts } from "@/lib/notifications/resolve";
+import { checkLinks, type LinkCheck, type LinkCheckOptions } from "@/lib/storage/link-check";
 import type { PublicationQueue } from "./queue";
-import { isUnderway, markQueued } from "./status";
+import { isRejected, markQueued, markResolved } from "./status";
 import { eligibilityOf } from "./trigger";
 
 export interface ManualPublicationDeps extends Pick<MappingDeps, "fileExists"> {
@@ -17,41 +19,118 @@ export interface ManualPublicationDeps extends Pick<MappingDeps, "fileExists"> {
   queue: PublicationQueue;
 }
 
-function conflict(code: Extract<ErrorCode, "already_published" | "publication_in_progress">, detail: string, publication: PublicationView): AppError {
+function conflict(code: Extract<ErrorCode, "already_published" | "publication_in_progress" | "forbidden_transition">, detail: string, publication: PublicationView): AppError {
   return new AppError(code, detail, { extra: { publication } });
 }
+
+const NOT_FOUND = (reference: string) => new AppError("not_found", `No intervention has the reference ${reference}.`);
+
+/** The intervention's id and its publication, locked, or 404. */
+async function lockPublication(tx: Executor, reference: string) {
+  const [row] = await tx
+    .select({ intervention: { id: interventions.id }, publication: publications })
+    .from(interventions)
+    .innerJoin(publications, eq(publications.interventionId, interventions.id))
+    .where(eq(interventions.reference, reference))
+    .for("update", { of: publications });
+  if (!row) throw NOT_FOUND(reference);
+  return row;
+}
+
+/** Due now: a job waits to be taken at once, so asking again would change nothing. */
+const dueNow = (publication: { status: string; nextAttemptAt: Date | null }, now: Date) =>
+  publication.status === "queued" && (!publication.nextAttemptAt || publication.nextAttemptAt <= now);
 
 /**
  * A person asks to publish now. Under the publication's row lock, so that any number of
  * simultaneous requests queue one job: the first finds it idle and queues it, the others find
- * it queued and are told so.
+ * it queued and are told so. A retry scheduled for later (backoff, or a postponement) is brought
+ * forward to now; only a publication being sent, or already due now, is refused.
  */
 export async function requestPublication(db: Database, reference: string, actor: Principal, deps: ManualPublicationDeps): Promise<PublicationView> {
   return db.transaction(async (tx) => {
-    const [intervention] = await tx.select({ id: interventions.id }).from(interventions).where(eq(interventions.reference, reference));
-    if (!intervention) throw new AppError("not_found", `No intervention has the reference ${reference}.`);
-    const { eligibility } = await eligibilityOf(tx, intervention.id);
-    const [publication] = await tx.select().from(publications).where(eq(publications.interventionId, intervention.id));
-    if (!publication) throw new AppError("not_found", `No intervention has the reference ${reference}.`);
+    const { publication } = await lockPublication(tx, reference);
+    const interventionId = publication.interventionId;
+    const { eligibility } = await eligibilityOf(tx, interventionId);
+    const now = new Date();
 
-    if (publication.status === "published") {
+    if (publication.status === "published" || publication.status === "resolved") {
       throw conflict("already_published", `${reference} is already published to Symphonics (dossier ${publication.dossierId}).`, publicationView(publication));
     }
-    if (isUnderway(publication.status)) {
-      const when = publication.nextAttemptAt ? `; next attempt at ${publication.nextAttemptAt.toISOString()}` : "";
-      throw conflict("publication_in_progress", `The publication of ${reference} is already under way (${publication.status}${when}).`, publicationView(publication));
+    if (isRejected(publication)) {
+      throw conflict(
+        "forbidden_transition",
+        `Symphonics rejected dossier ${publication.dossierId} of ${reference}: it cannot be sent again under the same reference. Check its files, settle it with Symphonics, then mark it resolved.`,
+        publicationView(publication),
+      );
+    }
+    if (publication.status === "in_progress") {
+      throw conflict("publication_in_progress", `A worker is sending ${reference} to Symphonics right now.`, publicationView(publication));
+    }
+    if (dueNow(publication, now)) {
+      throw conflict("publication_in_progress", `${reference} is already queued to be sent now.`, publicationView(publication));
     }
     if (!eligibility.eligible) throw validationFailed(eligibility.problems, `${reference} cannot be published yet.`);
 
-    const aggregate = await loadInterventionAggregate(tx, { id: intervention.id });
-    const now = new Date();
+    const aggregate = await loadInterventionAggregate(tx, { id: interventionId });
     const mapped = aggregate && (await mapInterventionToDossier(aggregate, { signUrl: (path) => deps.signUrl(path, now), fileExists: deps.fileExists }));
     if (mapped && !mapped.ok) throw validationFailed(mapped.problems, `${reference} has data Symphonics would refuse; correct it first.`);
 
-    // A person's request starts a fresh retry budget.
-    const queued = await markQueued(tx, intervention.id, publication.status, { freshRetryBudget: true });
-    await deps.queue.enqueue(tx, { interventionId: intervention.id, trigger: "manual", triggeredBy: actor.label });
-    await recordAudit(tx, actor, "publication.requested", intervention.id, { from: publication.status });
+    // A person's request starts a fresh retry budget, and runs now even if a retry was scheduled.
+    const queued = await markQueued(tx, interventionId, publication.status, { freshRetryBudget: true });
+    const job = { interventionId, trigger: "manual", triggeredBy: actor.label } as const;
+    if (!(await deps.queue.enqueue(tx, job))) await deps.queue.expedite(tx, job);
+    await recordAudit(tx, actor, "publication.requested", interventionId, { from: publication.status, ...(publication.nextAttemptAt ? { scheduledFor: publication.nextAttemptAt.toISOString() } : {}) });
     return publicationView(queued);
+  });
+}
+
+export interface FileCheck {
+  reference: string;
+  checkedAt: string;
+  checked: number;
+  failed: LinkCheck[];
+}
+
+/**
+ * Fetches every document and photo of an intervention through the links its dossier carries
+ * (anchored on its queued time, as sent), the way Symphonics downloads them. `fetchBase` is where
+ * this product answers its own /files route, so the check works behind any public host name.
+ */
+export async function checkDossierFiles(
+  db: Database,
+  reference: string,
+  actor: Principal,
+  deps: { signUrl(path: string, anchor: Date): string; fetchBase: string } & LinkCheckOptions,
+): Promise<FileCheck> {
+  const aggregate = await loadInterventionAggregate(db, { reference });
+  if (!aggregate) throw NOT_FOUND(reference);
+  const anchor = aggregate.publication.queuedAt ?? aggregate.publication.createdAt;
+  const links = [...aggregate.documents, ...aggregate.photos].map(({ filePath }) => {
+    const signed = new URL(deps.signUrl(filePath, anchor));
+    return { path: filePath, url: new URL(`${signed.pathname}${signed.search}`, deps.fetchBase).toString() };
+  });
+  const results = await checkLinks(links, deps);
+  const failed = results.filter((result) => !result.ok);
+  await recordAudit(db, actor, "publication.files_checked", aggregate.id, { checked: results.length, failed: failed.length });
+  return { reference, checkedAt: new Date().toISOString(), checked: results.length, failed };
+}
+
+/**
+ * A person settled a dossier Symphonics rejected (it cannot be sent again under the same
+ * reference): the publication becomes resolved with their note, its rejection alert closes and
+ * it leaves Needs attention.
+ */
+export async function resolvePublication(db: Database, reference: string, actor: Principal, note: string): Promise<PublicationView> {
+  return db.transaction(async (tx) => {
+    const { publication } = await lockPublication(tx, reference);
+    if (!isRejected(publication)) {
+      throw conflict("forbidden_transition", `Only a dossier Symphonics rejected can be marked resolved; ${reference} is not one.`, publicationView(publication));
+    }
+    await markResolved(tx, publication, { by: actor.label, note });
+    await resolveAlerts(tx, and(eq(alerts.interventionId, publication.interventionId), eq(alerts.kind, "dossier_rejected"))!);
+    await recordAudit(tx, actor, "publication.resolved", publication.interventionId, { dossierId: publication.dossierId, note });
+    const [resolved] = await tx.select().from(publications).where(eq(publications.interventionId, publication.interventionId));
+    return publicationView(resolved!);
   });
 }

@@ -58,6 +58,12 @@ export interface PublicationQueue {
    * triggers collapse into one. Returns the job id, or null when one is already waiting.
    */
   enqueue(tx: Executor, data: PublicationJobData, options?: { startAfter?: Date }): Promise<string | null>;
+  /**
+   * Brings the intervention's waiting job (a retry or a postponed run scheduled for later) forward
+   * to now, carrying `data` (who asks, and why) instead of what it held, in the caller's
+   * transaction. Returns how many jobs moved (0 or 1).
+   */
+  expedite(tx: Executor, data: PublicationJobData): Promise<number>;
   /** The worker's next run of a publication at `at`, in the caller's transaction. */
   schedule(tx: Executor, run: ScheduledRun, at: Date): Promise<void>;
   /** Takes jobs in batches and hands them to `handler`, until stop(). */
@@ -139,6 +145,14 @@ export function createPublicationQueue(databaseUrl: string): PublicationQueue {
       }
     },
     enqueue,
+    async expedite(tx, data) {
+      const job = { ...data, correlationId: data.correlationId ?? currentCorrelationId() };
+      const moved = await tx.execute(sql`
+        update pgboss.job set start_after = now(), data = ${JSON.stringify(job)}::jsonb
+        where name = ${QUEUE} and singleton_key = ${data.interventionId}::text and state in (${pending}) and start_after > now()
+        returning id`);
+      return moved.length;
+    },
     async schedule(tx, { interventionId, trigger, triggeredBy, correlationId }, at) {
       await enqueue(tx, { interventionId, trigger, triggeredBy, correlationId }, { startAfter: at });
     },

@@ -35,4 +35,10 @@ describe("the publication state machine", () => {
       for (const to of ["queued", "retrying", "failed", "needs_review", "published"] as const) expect(canTransition(from, to)).toBe(true);
     }
   });
+
+  it("resolves only a publication waiting for review (a rejected dossier), and nothing re-queues it but a run's outcome", () => {
+    expect(statuses.filter((from) => from !== "resolved" && canTransition(from, "resolved"))).toEqual(["needs_review"]);
+    expect(isUnderway("resolved")).toBe(false);
+    expect(canTransition("resolved", "not_ready")).toBe(false);
+  });
 });

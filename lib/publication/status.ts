@@ -11,6 +11,16 @@ import type { FieldProblem } from "@/lib/errors";
  */
 export type { PublicationStatus };
 
+/**
+ * What staff are shown: the publication's status, except that an intervention cancelled before it
+ * was published is "cancelled", never "not ready" (it will never be sent).
+ */
+export type SyncState = PublicationStatus | "cancelled";
+
+export function syncStateOf(publication: PublicationStatus, intervention: string): SyncState {
+  return intervention === "cancelled" && publication === "not_ready" ? "cancelled" : publication;
+}
+
 /** On its way: a job waits, runs or is scheduled for a retry. A new trigger adds nothing; erasure waits. */
 export const UNDERWAY_STATUSES = ["queued", "in_progress", "retrying"] as const satisfies readonly PublicationStatus[];
 export type UnderwayStatus = (typeof UNDERWAY_STATUSES)[number];
@@ -44,11 +54,19 @@ const allowed: Record<PublicationStatus, readonly PublicationStatus[]> = {
   in_progress: ["not_ready", ...runOutcomes],
   retrying: ["not_ready", "in_progress", ...runOutcomes],
   // not_ready: data changed so it is no longer eligible, or the beneficiary's data was erased.
-  needs_review: ["not_ready", ...runOutcomes],
+  needs_review: ["not_ready", "resolved", ...runOutcomes],
   failed: ["not_ready", ...runOutcomes],
-  // Symphonics may still reject a dossier it received.
+  // Symphonics may still reject a dossier it received. resolved: a person settled that rejection.
   published: ["needs_review"],
+  // Final for people and triggers (the rejected dossier exists at Symphonics under this reference);
+  // no run starts from it, only the outcome of one that outlived the rejection and its resolution.
+  resolved: [...runOutcomes],
 };
+
+/** Needs review because Symphonics rejected the dossier: it cannot be sent again, only resolved by a person. */
+export function isRejected(publication: Pick<Publication, "status" | "dossierStatus">): boolean {
+  return publication.status === "needs_review" && publication.dossierStatus === "rejected";
+}
 
 export function canTransition(from: PublicationStatus, to: PublicationStatus): boolean {
   return from === to || allowed[from].includes(to);
@@ -224,18 +242,32 @@ export async function markRejected(tx: Executor, interventionId: string, from: P
 }
 
 /**
+ * A person settled a rejected dossier with Symphonics (corrected on their side, or abandoned):
+ * `current` is the row read under lock; only a rejection can be resolved, with a note saying how.
+ */
+export async function markResolved(tx: Executor, current: Publication, values: { by: string; note: string }): Promise<void> {
+  if (!isRejected(current)) throw new Error(`publication ${current.interventionId}: only a rejected dossier can be resolved`);
+  assertTransition(current.interventionId, current.status, "resolved");
+  await tx
+    .update(publications)
+    .set({ status: "resolved", resolvedAt: sql`now()`, resolvedBy: values.by, resolutionNote: values.note, nextAttemptAt: null, updatedAt: sql`now()` })
+    .where(byIntervention(current.interventionId));
+}
+
+/**
  * A beneficiary's data is erased: the free texts that may quote it go, and an unpublished
- * publication can no longer be published (not_ready); a published one stays published.
+ * publication can no longer be published (not_ready); a published or resolved one stays as it is.
  */
 export async function markErased(tx: Executor, rows: readonly { interventionId: string; status: PublicationStatus }[]): Promise<void> {
-  for (const row of rows) assertTransition(row.interventionId, row.status, row.status === "published" ? "published" : "not_ready");
+  const kept = (status: PublicationStatus) => status === "published" || status === "resolved";
+  for (const row of rows) assertTransition(row.interventionId, row.status, kept(row.status) ? row.status : "not_ready");
   await tx
     .update(publications)
     .set({
       problems: null,
       lastErrorMessage: null,
       rejectionReason: null,
-      status: sql`case when ${publications.status} = 'published' then 'published'::publication_status else 'not_ready'::publication_status end`,
+      status: sql`case when ${publications.status} in ('published', 'resolved') then ${publications.status} else 'not_ready'::publication_status end`,
     })
     .where(
       inArray(

@@ -30,7 +30,8 @@ export async function eligibilityOf(tx: Executor, interventionId: string) {
  */
 export async function onInterventionChanged(tx: Executor, queue: PublicationQueue, interventionId: string, actor: Principal): Promise<Eligibility> {
   const { publicationStatus, eligibility } = await eligibilityOf(tx, interventionId);
-  if (publicationStatus === "published") return eligibility;
+  // Published, or a rejected dossier a person resolved: Symphonics holds it under this reference.
+  if (publicationStatus === "published" || publicationStatus === "resolved") return eligibility;
   if (eligibility.eligible) {
     // Already on its way: a new trigger adds nothing.
     if (isUnderway(publicationStatus)) return eligibility;

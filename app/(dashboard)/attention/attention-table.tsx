@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { LocalTime } from "@/components/local-time";
+import { ExplanationText } from "@/components/explanation";
 import { PublicationBadge } from "@/components/status";
 import type { AttentionItem } from "@/lib/dashboard/attention";
 
@@ -15,7 +16,9 @@ export function AttentionTable({
   selected: Set<string>;
   onSelectedChange: (selected: Set<string>) => void;
 }) {
-  const allSelected = items.length > 0 && items.every((item) => selected.has(item.reference));
+  // Select-all takes what can be retried; the others say why on their row (and above the table).
+  const retryable = items.filter((item) => item.retryBlocker === null);
+  const allSelected = retryable.length > 0 && retryable.every((item) => selected.has(item.reference));
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">
@@ -25,9 +28,10 @@ export function AttentionTable({
               <th scope="col" className="w-8 px-3 py-2">
                 <input
                   type="checkbox"
-                  aria-label="Select every row on this page"
+                  aria-label="Select every row on this page that can be retried"
                   checked={allSelected}
-                  onChange={() => onSelectedChange(allSelected ? new Set() : new Set(items.map((item) => item.reference)))}
+                  disabled={retryable.length === 0}
+                  onChange={() => onSelectedChange(allSelected ? new Set() : new Set(retryable.map((item) => item.reference)))}
                 />
               </th>
             )}
@@ -46,6 +50,8 @@ export function AttentionTable({
                   <input
                     type="checkbox"
                     aria-label={`Select ${item.reference}`}
+                    title={item.retryBlocker ?? undefined}
+                    disabled={item.retryBlocker !== null}
                     checked={selected.has(item.reference)}
                     onChange={() => {
                       const next = new Set(selected);
@@ -67,7 +73,9 @@ export function AttentionTable({
               <td className="px-3 py-2">
                 <PublicationBadge status={item.publicationStatus} />
               </td>
-              <td className="px-3 py-2 text-slate-800">{item.reason}</td>
+              <td className="px-3 py-2 text-slate-800">
+                <ExplanationText explanation={item.explanation} />
+              </td>
               <td className="px-3 py-2 whitespace-nowrap">
                 <LocalTime value={item.lastErrorAt ?? item.updatedAt} />
               </td>

@@ -18,6 +18,28 @@ const KINDS: { value: AttentionKind | ""; label: string }[] = [
   { value: "stuck", label: "Stuck" },
 ];
 
+/** What select-all leaves out on this page, grouped by why. */
+function LeftOut({ items }: { items: AttentionList["items"] }) {
+  const reasons = new Map<string, number>();
+  for (const item of items) if (item.retryBlocker) reasons.set(item.retryBlocker, (reasons.get(item.retryBlocker) ?? 0) + 1);
+  if (reasons.size === 0) return null;
+  const count = [...reasons.values()].reduce((a, b) => a + b, 0);
+  return (
+    <div className="border-b border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700" id="left-out">
+      <p>
+        {count} of {items.length} on this page cannot be retried, so selecting every row leaves them out:
+      </p>
+      <ul className="list-disc pl-5">
+        {[...reasons].map(([reason, n]) => (
+          <li key={reason}>
+            {n} — {reason}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function AttentionView() {
   const viewer = useViewer();
   const client = useQueryClient();
@@ -82,7 +104,12 @@ export function AttentionView() {
           loadingLabel="Loading what needs attention…"
           empty={{ when: (data) => data.items.length === 0, title: "Nothing needs attention.", message: "Every publication is on its way or done." }}
         >
-          {(data) => <AttentionTable items={data.items} selectable={viewer.can("operator")} selected={selected} onSelectedChange={setSelected} />}
+          {(data) => (
+            <>
+              {viewer.can("operator") && <LeftOut items={data.items} />}
+              <AttentionTable items={data.items} selectable={viewer.can("operator")} selected={selected} onSelectedChange={setSelected} />
+            </>
+          )}
         </QueryBoundary>
         <nav aria-label="Pages" className="flex items-center justify-end gap-2 border-t border-slate-200 px-3 py-2">
           <button type="button" className="btn btn-secondary py-1" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>

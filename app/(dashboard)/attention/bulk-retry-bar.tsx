@@ -58,7 +58,7 @@ export function BulkRetryBar({
   );
 }
 
-/** Progress of a bulk retry, then how many were requested and which could not be. */
+/** Progress of a bulk retry, then one row per intervention: what happened, and why in words. */
 export function BulkRunStatus({ run, onDismiss }: { run: BulkRun; onDismiss: () => void }) {
   return (
     <div role="status" aria-live="polite" className={`rounded-md border p-3 text-sm ${run.finished && run.failures.length ? "border-amber-300 bg-amber-50" : "border-sky-200 bg-sky-50"}`}>
@@ -77,17 +77,27 @@ export function BulkRunStatus({ run, onDismiss }: { run: BulkRun; onDismiss: () 
             {run.total === 0 && run.failures.length === 0
               ? "Nothing failed in that period."
               : `${run.total - run.failures.length} of ${run.total} retries requested.`}
-            {run.failures.length > 0 && ` ${run.failures.length} could not be retried:`}
+            {run.failures.length > 0 && ` ${run.failures.length} could not be retried.`}
           </p>
-          {run.failures.length > 0 && (
-            <ul className="mt-1 list-disc pl-5">
-              {run.failures.slice(0, 20).map((failure) => (
-                <li key={failure.reference}>
-                  <span className="font-mono text-xs">{failure.reference}</span>: {failure.message}
-                </li>
-              ))}
-              {run.failures.length > 20 && <li>…and {run.failures.length - 20} more.</li>}
-            </ul>
+          {run.outcomes.length > 0 && (
+            <table className="mt-2 w-full text-left text-sm" aria-label="Result of the bulk retry">
+              <thead className="text-xs text-slate-600">
+                <tr>
+                  <th scope="col" className="py-1 pr-3">Reference</th>
+                  <th scope="col" className="py-1 pr-3">Outcome</th>
+                  <th scope="col" className="py-1">Reason</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200">
+                {run.outcomes.map((outcome) => (
+                  <tr key={outcome.reference}>
+                    <td className="py-1 pr-3 font-mono text-xs whitespace-nowrap">{outcome.reference}</td>
+                    <td className={`py-1 pr-3 whitespace-nowrap ${outcome.ok ? "text-emerald-800" : "text-amber-900"}`}>{outcome.ok ? "Retry requested" : "Not retried"}</td>
+                    <td className="py-1">{outcome.message}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           )}
           <button type="button" className="btn btn-secondary mt-2 py-1" onClick={onDismiss}>
             Dismiss

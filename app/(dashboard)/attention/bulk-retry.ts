@@ -1,8 +1,10 @@
 import { useState } from "react";
 import { apiFetch, ApiError } from "@/components/api";
 import type { AttentionList } from "@/lib/dashboard/attention";
+import { refusalText } from "@/lib/publication/explanations";
 
-export type RetryOutcome = { reference: string; ok: true } | { reference: string; ok: false; message: string };
+/** One row of a bulk retry's result: what happened to that intervention, in words. */
+export type RetryOutcome = { reference: string; ok: true; message: string } | { reference: string; ok: false; message: string };
 
 /** Manual publications in parallel, but few at a time: the worker and the partner's rate limit do the rest. */
 const CONCURRENCY = 4;
@@ -20,9 +22,15 @@ export async function retryAll(references: string[], onProgress: (outcome: Retry
       let outcome: RetryOutcome;
       try {
         await apiFetch(`/api/interventions/${encodeURIComponent(reference)}/publish`, { method: "POST", json: {} });
-        outcome = { reference, ok: true };
+        outcome = { reference, ok: true, message: "Queued to be sent now, with a fresh budget of automatic retries." };
       } catch (error) {
-        outcome = { reference, ok: false, message: error instanceof ApiError || error instanceof Error ? error.message : String(error) };
+        const message =
+          error instanceof ApiError
+            ? refusalText(error.problem.code, error.problem.errors?.map((problem) => problem.message) ?? [], error.message)
+            : error instanceof Error
+              ? error.message
+              : String(error);
+        outcome = { reference, ok: false, message };
       }
       outcomes.push(outcome);
       onProgress(outcome, outcomes.length);
@@ -36,6 +44,8 @@ export interface BulkRun {
   total: number;
   done: number;
   failures: Extract<RetryOutcome, { ok: false }>[];
+  /** Every intervention's outcome, in the order they were answered. */
+  outcomes: RetryOutcome[];
   finished: boolean;
 }
 
@@ -44,18 +54,18 @@ export function useBulkRetry(onFinished: () => Promise<unknown>) {
   const [run, setRun] = useState<BulkRun | null>(null);
 
   async function retry(references: string[]) {
-    setRun({ total: references.length, done: 0, failures: [], finished: false });
+    setRun({ total: references.length, done: 0, failures: [], outcomes: [], finished: false });
     const outcomes = await retryAll(references, (outcome, done) =>
-      setRun((current) => current && { ...current, done, failures: outcome.ok ? current.failures : [...current.failures, outcome] }),
+      setRun((current) => current && { ...current, done, outcomes: [...current.outcomes, outcome], failures: outcome.ok ? current.failures : [...current.failures, outcome] }),
     );
-    setRun({ total: references.length, done: outcomes.length, failures: outcomes.flatMap((o) => (o.ok ? [] : [o])), finished: true });
+    setRun({ total: references.length, done: outcomes.length, outcomes, failures: outcomes.flatMap((o) => (o.ok ? [] : [o])), finished: true });
     await onFinished();
   }
 
   /** Every publication that failed since a local time given as a datetime-local value. */
   async function retryFailedSince(since: string) {
     const sinceIso = new Date(since).toISOString();
-    setRun({ total: 0, done: 0, failures: [], finished: false });
+    setRun({ total: 0, done: 0, failures: [], outcomes: [], finished: false });
     const references: string[] = [];
     let next: string | null = null;
     try {
@@ -67,7 +77,8 @@ export function useBulkRetry(onFinished: () => Promise<unknown>) {
         next = page.nextCursor;
       } while (next);
     } catch (error) {
-      setRun({ total: 0, done: 0, failures: [{ reference: "—", ok: false, message: error instanceof Error ? error.message : String(error) }], finished: true });
+      const failure = { reference: "—", ok: false as const, message: error instanceof Error ? error.message : String(error) };
+      setRun({ total: 0, done: 0, failures: [failure], outcomes: [failure], finished: true });
       return;
     }
     await retry(references);

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { LocalTime } from "@/components/local-time";
+import { ExplanationText } from "@/components/explanation";
 import { interventionLabels, PublicationBadge } from "@/components/status";
 import type { InterventionList } from "@/lib/dashboard/interventions";
 
@@ -18,7 +19,7 @@ export function InterventionsTable({ list, stale, fetching }: { list: Interventi
             <th scope="col" className="px-3 py-2">Synchronisation</th>
             <th scope="col" className="px-3 py-2 text-right">Attempts</th>
             <th scope="col" className="px-3 py-2">{byState ? "In this state since" : "Last change"}</th>
-            <th scope="col" className="hidden px-3 py-2 xl:table-cell">Last error</th>
+            <th scope="col" className="hidden px-3 py-2 xl:table-cell">Where it stands</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -35,14 +36,14 @@ export function InterventionsTable({ list, stale, fetching }: { list: Interventi
               </td>
               <td className="px-3 py-2">{interventionLabels[item.status]}</td>
               <td className="px-3 py-2">
-                <PublicationBadge status={item.publicationStatus} />
+                <PublicationBadge status={item.syncState} />
               </td>
               <td className="px-3 py-2 text-right tabular-nums">{item.attemptCount}</td>
               <td className="px-3 py-2 whitespace-nowrap">
                 <LocalTime value={byState ? item.publicationChangedAt : item.updatedAt} />
               </td>
-              <td className="hidden max-w-xs truncate px-3 py-2 text-slate-600 xl:table-cell" title={item.lastErrorMessage ?? undefined}>
-                {item.lastErrorMessage ?? ""}
+              <td className="hidden max-w-sm px-3 py-2 text-slate-600 xl:table-cell">
+                <ExplanationText explanation={item.explanation} />
               </td>
             </tr>
           ))}

@@ -8,6 +8,7 @@ import { duration, LocalTime, relativeTime } from "@/components/local-time";
 import { QueryBoundary } from "@/components/states";
 import { publicationLabels, publicationStates } from "@/components/status";
 import type { Overview } from "@/lib/dashboard/overview";
+import { AlertsPanel } from "./alerts-panel";
 import { PublicationChart } from "./publication-chart";
 
 /** Often enough to watch an outage unfold, rarely enough to cost nothing. */
@@ -41,25 +42,13 @@ export function OverviewView() {
             </p>
           </div>
 
-          {data.alerts.length > 0 && (
-            <section aria-label="Open alerts" className="space-y-2">
-              {data.alerts.map((alert) => (
-                <div key={alert.id} role="alert" className={`rounded-md border p-3 text-sm ${alert.severity === "critical" ? "border-red-300 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-900"}`}>
-                  <span className="font-medium">{alert.severity === "critical" ? "Critical: " : "Warning: "}</span>
-                  {alert.message}
-                  <span className="ml-2 text-xs opacity-80">
-                    {alert.occurrences > 1 ? `${alert.occurrences} times, ` : ""}since <LocalTime value={alert.firstSeenAt} />, last <LocalTime value={alert.lastSeenAt} />
-                  </span>
-                </div>
-              ))}
-            </section>
-          )}
+          <AlertsPanel groups={data.alertGroups} onChanged={() => void query.refetch()} />
 
           <section aria-labelledby="counts-title">
             <h2 id="counts-title" className="mb-2 text-sm font-medium text-slate-600">
               Publications by synchronisation state · {data.total.toLocaleString()} interventions
             </h2>
-            <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-7">
+            <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-8">
               {publicationStates.map((status) => (
                 <li key={status}>
                   <Link
@@ -106,12 +95,17 @@ export function OverviewView() {
   );
 }
 
+/** Never "next probe 22 seconds ago": a probe time already past means the next call tests Symphonics. */
+function probeText(probeAt: string, now = Date.now()): string {
+  return new Date(probeAt).getTime() > now ? `, next trial call ${relativeTime(probeAt, now)}` : ", a trial call is due now";
+}
+
 function Health({ health }: { health: Overview["health"] }) {
   const circuit = health.circuits[0];
   const circuitText = !circuit
     ? "Closed (never opened)"
     : circuit.state === "open"
-      ? `Open since ${circuit.openedAt ? relativeTime(circuit.openedAt) : "?"} — sending paused${circuit.probeAt ? `, next probe ${relativeTime(circuit.probeAt)}` : ""}`
+      ? `Open since ${circuit.openedAt ? relativeTime(circuit.openedAt) : "?"} — sending paused${circuit.probeAt ? probeText(circuit.probeAt) : ""}`
       : circuit.state === "half_open"
         ? "Half-open — one probe request is testing Symphonics"
         : "Closed — sending normally";

@@ -1,11 +1,22 @@
+import { Details } from "@/components/explanation";
 import { duration, LocalTime } from "@/components/local-time";
 import type { InterventionDetail } from "@/lib/dashboard/intervention-detail";
+import { rejectionText } from "@/lib/publication/explanations";
 import { Panel } from "./panel";
 
-/** Every exchange with Symphonics, newest first. */
+/** How each notification was taken, in words. */
+const webhookOutcomeText: Record<string, string> = {
+  applied: "applied",
+  stale: "older than what we knew: kept, not applied",
+  unknown_type: "a kind of notification this product ignores",
+  unknown_dossier: "about a dossier this product does not know",
+  duplicate: "already received",
+};
+
+/** Every exchange with Symphonics, newest first: what happened in words, the codes behind "details". */
 export function AttemptsPanel({ attempts }: { attempts: InterventionDetail["attempts"] }) {
   return (
-    <Panel title={`Attempts (${attempts.length})`}>
+    <Panel title={`Exchanges with Symphonics (${attempts.length})`}>
       {attempts.length === 0 ? (
         <p className="text-sm text-slate-600">Nothing has been sent yet.</p>
       ) : (
@@ -15,10 +26,8 @@ export function AttemptsPanel({ attempts }: { attempts: InterventionDetail["atte
               <tr>
                 <th scope="col" className="py-1 pr-3">Time</th>
                 <th scope="col" className="py-1 pr-3">Request</th>
-                <th scope="col" className="py-1 pr-3">Outcome</th>
-                <th scope="col" className="py-1 pr-3">Code</th>
+                <th scope="col" className="py-1 pr-3">What happened</th>
                 <th scope="col" className="py-1 pr-3 text-right">Duration</th>
-                <th scope="col" className="py-1 pr-3">Message</th>
                 <th scope="col" className="py-1">By</th>
               </tr>
             </thead>
@@ -29,16 +38,16 @@ export function AttemptsPanel({ attempts }: { attempts: InterventionDetail["atte
                     <LocalTime value={attempt.at} withSeconds />
                   </td>
                   <td className="py-1 pr-3 font-mono text-xs">{attempt.operation}</td>
-                  <td className={`py-1 pr-3 ${attempt.outcome === "success" || attempt.outcome === "exists" ? "text-emerald-700" : "text-red-700"}`}>{attempt.outcome}</td>
-                  <td className="py-1 pr-3 font-mono text-xs">
-                    {attempt.http_status ?? "—"}
-                    {attempt.problem_code && ` ${attempt.problem_code}`}
+                  <td className="py-1 pr-3">
+                    <span className={attempt.outcome.startsWith("success") || attempt.outcome === "exists" ? "text-emerald-700" : "text-red-700"}>{attempt.text}</span>{" "}
+                    <Details>
+                      {[`outcome ${attempt.outcome}`, attempt.http_status && `HTTP ${attempt.http_status}`, attempt.problem_code, attempt.message, attempt.response_excerpt && `response: ${attempt.response_excerpt}`]
+                        .filter(Boolean)
+                        .join("\n")}
+                    </Details>
                   </td>
                   <td className="py-1 pr-3 text-right tabular-nums">{duration(attempt.duration_ms)}</td>
-                  <td className="py-1 pr-3 text-slate-700">{attempt.message ?? ""}</td>
-                  <td className="py-1 text-xs text-slate-600">
-                    {attempt.trigger} · {attempt.triggered_by}
-                  </td>
+                  <td className="py-1 text-xs text-slate-600">{attempt.by}</td>
                 </tr>
               ))}
             </tbody>
@@ -62,8 +71,8 @@ export function WebhookEventsPanel({ events }: { events: InterventionDetail["web
               <LocalTime value={event.received_at} withSeconds />
               <span className="font-mono text-xs">{event.type}</span>
               {event.status && <span>status {event.status}</span>}
-              {event.reason && <span className="text-slate-700">{event.reason}</span>}
-              <span className="text-xs text-slate-500">{event.outcome}</span>
+              {event.reason && <span className="text-slate-700">{rejectionText(event.reason)}</span>}
+              <span className="text-xs text-slate-500">{webhookOutcomeText[event.outcome] ?? event.outcome}</span>
             </li>
           ))}
         </ul>

@@ -10,6 +10,7 @@ import { DossierPanel } from "./dossier-panel";
 import { AttemptsPanel, WebhookEventsPanel } from "./history-panels";
 import { BeneficiaryPanel, DocumentsPanel, InstallationPanel, PhotosPanel } from "./intervention-data-panels";
 import { ProblemsPanel } from "./problems-panel";
+import { ResolutionPanel } from "./resolution-panel";
 import { SynchronisationPanel } from "./synchronisation-panel";
 import { isUnderway } from "@/lib/publication/status";
 
@@ -18,7 +19,7 @@ export function InterventionView({ reference }: { reference: string }) {
     queryKey: ["intervention", reference],
     queryFn: () => apiFetch<InterventionDetail>(`/api/dashboard/interventions/${encodeURIComponent(reference)}`),
     // While a publication is on its way, the page follows it closely.
-    refetchInterval: (q) => (q.state.data && isUnderway(q.state.data.publication.status) ? 2_000 : 15_000),
+    refetchInterval: (q) => (q.state.data && isUnderway(q.state.data.publication.status) ? 1_000 : 15_000),
   });
 
   return (
@@ -41,11 +42,12 @@ export function InterventionView({ reference }: { reference: string }) {
             </Link>
             <div className="mt-1 flex flex-wrap items-center gap-3">
               <h1 className="font-mono text-2xl font-semibold">{detail.reference}</h1>
-              <PublicationBadge status={detail.publication.status} />
+              <PublicationBadge status={detail.syncState} />
               <span className="text-sm text-slate-600">{interventionLabels[detail.status]}</span>
             </div>
           </div>
           <SynchronisationPanel detail={detail} onChanged={() => void query.refetch()} />
+          <ResolutionPanel detail={detail} onChanged={() => void query.refetch()} />
           <ProblemsPanel detail={detail} />
           <div className="grid gap-6 lg:grid-cols-2">
             <BeneficiaryPanel beneficiary={detail.beneficiary} />

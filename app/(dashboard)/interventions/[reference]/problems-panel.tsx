@@ -3,7 +3,10 @@ import type { InterventionDetail } from "@/lib/dashboard/intervention-detail";
 /** What the data must gain before it can be sent: found locally, or reported by Symphonics. */
 export function ProblemsPanel({ detail }: { detail: InterventionDetail }) {
   const localProblems = detail.dossier.ok ? [] : detail.dossier.problems;
-  const problems = [...localProblems, ...detail.publication.problems];
+  // Found locally and recorded by the last run are often the same: each is listed once.
+  const problems = [...localProblems, ...detail.publication.problems].filter(
+    (problem, index, all) => all.findIndex((other) => other.field === problem.field && other.message === problem.message) === index,
+  );
   if (problems.length === 0) return null;
   return (
     <section aria-labelledby="problems-title" className="rounded-lg border border-orange-300 bg-orange-50 p-4">

@@ -5,6 +5,7 @@ import type { InterventionDetail } from "@/lib/dashboard/intervention-detail";
 import type { PublicationStatus } from "@/db/schema";
 import { apiFetch } from "@/components/api";
 import { ConfirmButton } from "@/components/confirm-button";
+import { ExplanationText } from "@/components/explanation";
 import { useViewer } from "@/components/providers";
 import { publicationLabels } from "@/components/status";
 import { isUnderway } from "@/lib/publication/status";
@@ -17,7 +18,8 @@ export function PublishAction({ detail, onChanged }: { detail: InterventionDetai
       apiFetch<{ publication: { status: PublicationStatus } }>(`/api/interventions/${encodeURIComponent(detail.reference)}/publish`, { method: "POST", json: {} }),
     onSettled: onChanged,
   });
-  const published = detail.publication.status === "published";
+  // Published, or a rejection resolved by a person: nothing is sent any more.
+  const published = detail.publication.status === "published" || detail.publication.status === "resolved";
   // Kept on screen after a request, even once published, so the outcome is confirmed in place.
   if (!viewer.can("operator") || (published && !mutation.isSuccess)) return null;
   // The page's own refreshed state once it shows the publication on its way; until then, the endpoint's answer.
@@ -26,6 +28,8 @@ export function PublishAction({ detail, onChanged }: { detail: InterventionDetai
   const retry = detail.publication.attempt_count > 0;
   const label = retry ? "Retry now" : "Publish now";
   const blocked = detail.blockers.length > 0;
+  // What holds every publication (no worker, circuit open, rate limit) holds this one too: said before it is asked.
+  const held = ["no_worker", "circuit_open", "rate_limited"].includes(detail.explanation.code);
   return (
     <div className="w-full max-w-sm space-y-2 sm:w-auto">
       {!published && (
@@ -33,8 +37,9 @@ export function PublishAction({ detail, onChanged }: { detail: InterventionDetai
           title={`${label}: ${detail.reference}`}
           message={
             <>
-              The dossier is sent to Symphonics straight away, ahead of the automatic schedule
-              {retry ? `; it has been attempted ${detail.publication.attempt_count} time${detail.publication.attempt_count > 1 ? "s" : ""} before` : ""}.
+              {held ? "It is queued at once, ahead of the automatic schedule, but it cannot go out yet: " : "The dossier is sent to Symphonics straight away, ahead of the automatic schedule"}
+              {held ? <ExplanationText explanation={detail.explanation} /> : null}
+              {retry ? `${held ? " It" : "; it"} has been attempted ${detail.publication.attempt_count} time${detail.publication.attempt_count > 1 ? "s" : ""} before.` : held ? "" : "."}
             </>
           }
           confirmLabel={label}

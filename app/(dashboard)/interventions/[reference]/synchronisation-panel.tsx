@@ -1,3 +1,4 @@
+import { Details, ExplanationText } from "@/components/explanation";
 import { LocalTime } from "@/components/local-time";
 import type { InterventionDetail } from "@/lib/dashboard/intervention-detail";
 import { Field } from "./panel";
@@ -13,10 +14,13 @@ export function SynchronisationPanel({ detail, onChanged }: { detail: Interventi
           <h2 id="sync-title" className="font-medium">
             Synchronisation with Symphonics
           </h2>
+          <p className="mt-1 max-w-3xl text-sm text-slate-800" id="sync-explanation">
+            <ExplanationText explanation={detail.explanation} />
+          </p>
           <dl className="mt-2 grid grid-cols-2 gap-x-8 gap-y-1 text-sm sm:grid-cols-3">
             <Field label="Dossier id">{publication.dossier_id ? <span className="font-mono">{publication.dossier_id}</span> : "Not created yet"}</Field>
             <Field label="Dossier status">{publication.dossier_status ?? "—"}</Field>
-            <Field label="Attempts">{publication.attempt_count}</Field>
+            <Field label="Send attempts">{publication.attempt_count}</Field>
             <Field label="Published">
               <LocalTime value={publication.published_at} />
             </Field>
@@ -24,19 +28,16 @@ export function SynchronisationPanel({ detail, onChanged }: { detail: Interventi
               <LocalTime value={publication.next_attempt_at} />
             </Field>
             <Field label="Last error">
-              {publication.last_error?.message ? (
+              {publication.last_error && detail.lastErrorText ? (
                 <>
-                  <span className="font-mono text-xs">{publication.last_error.code}: </span>
-                  {publication.last_error.message} (<LocalTime value={publication.last_error.at} />)
+                  {detail.lastErrorText} (<LocalTime value={publication.last_error.at} />){" "}
+                  <Details>{[publication.last_error.code, publication.last_error.message].filter(Boolean).join("\n")}</Details>
                 </>
               ) : (
                 "—"
               )}
             </Field>
           </dl>
-          {publication.rejection_reason && (
-            <p className="mt-3 rounded-md bg-red-50 p-2 text-sm text-red-900">Symphonics rejected the dossier: {publication.rejection_reason}</p>
-          )}
         </div>
         <PublishAction detail={detail} onChanged={onChanged} />
       </div>

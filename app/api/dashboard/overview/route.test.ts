@@ -41,7 +41,7 @@ describe("GET /api/dashboard/overview", () => {
   it("counts every synchronisation state, zeros included", async () => {
     const { status, body } = await get();
     expect(status).toBe(200);
-    expect(body.counts).toEqual({ not_ready: 0, queued: 2, in_progress: 0, retrying: 0, published: 1, needs_review: 0, failed: 0 });
+    expect(body.counts).toEqual({ not_ready: 0, queued: 2, in_progress: 0, retrying: 0, published: 1, needs_review: 0, failed: 0, resolved: 0 });
     expect(body.total).toBe(3);
   });
 
