@@ -16,7 +16,7 @@ import {
 } from "@/db/schema";
 import { config } from "@/lib/config";
 import { toIsoOrNull } from "@/lib/dates";
-import { readOperationalState } from "@/lib/observability/operational-state";
+import { readWorkerHeartbeats } from "@/lib/observability/operational-state";
 import { checkEligibility } from "@/lib/publication/eligibility";
 import { explainPublication, type PipelineConditions } from "@/lib/publication/explanations";
 import { SYMPHONICS_BUCKET, SYMPHONICS_CIRCUIT } from "@/lib/publication/settings";
@@ -109,14 +109,14 @@ export async function publicationHistory(db: Executor, intervention: { id: strin
  * budget: read once per request, for the explanations of one publication or of a whole page.
  */
 export async function readPipelineConditions(db: Executor): Promise<PipelineConditions> {
-  const [state, [circuit], [bucket]] = await Promise.all([
-    readOperationalState(db),
+  const [workers, [circuit], [bucket]] = await Promise.all([
+    readWorkerHeartbeats(db),
     db.select().from(circuitBreakers).where(eq(circuitBreakers.name, SYMPHONICS_CIRCUIT)),
     db.select({ blockedUntil: rateLimitBuckets.blockedUntil }).from(rateLimitBuckets).where(eq(rateLimitBuckets.name, SYMPHONICS_BUCKET)),
   ]);
   return {
     now: new Date(),
-    workersAlive: state.workersAlive,
+    workersAlive: workers.workersAlive,
     circuit: circuit ?? null,
     rateLimitedUntil: bucket?.blockedUntil ?? null,
     retryBudgetMs: config().PUBLISH_RETRY_BUDGET_SECONDS * 1000,

@@ -43,10 +43,7 @@ export async function readOperationalState(db: Executor = getDb(), sources: Part
     db.execute<{ kind: string; severity: string; n: number }>(
       sql`select kind, severity, count(*)::int as n from alerts where resolved_at is null group by kind, severity`,
     ),
-    db.execute<{ age: number | null; alive: number }>(sql`
-      select extract(epoch from now() - max(last_beat_at))::float8 as age,
-             count(*) filter (where last_beat_at > now() - make_interval(secs => ${heartbeatMaxAgeSeconds}))::int as alive
-      from worker_heartbeats`),
+    readWorkerHeartbeats(db, heartbeatMaxAgeSeconds),
   ]);
   const byStatus = Object.fromEntries(publicationStatus.enumValues.map((status) => [status, 0])) as Record<PublicationStatus, number>;
   for (const row of publications) byStatus[row.status] = Number(row.n);
@@ -58,7 +55,24 @@ export async function readOperationalState(db: Executor = getDb(), sources: Part
     circuits: circuits.map((c) => ({ name: c.name, state: c.state, openSeconds: Math.max(0, Number(c.open_seconds)) })),
     publicationsByStatus: byStatus,
     openAlerts: alerts.map((a) => ({ kind: a.kind, severity: a.severity, count: Number(a.n) })),
-    youngestHeartbeatAgeSeconds: heartbeat[0]?.age === null || heartbeat[0]?.age === undefined ? null : Math.max(0, Number(heartbeat[0].age)),
-    workersAlive: Number(heartbeat[0]?.alive ?? 0),
+    ...heartbeat,
+  };
+}
+
+/**
+ * The worker heartbeats alone: what the dashboard's explanations need on every page, without
+ * the counts over every publication the rest of the state costs.
+ */
+export async function readWorkerHeartbeats(
+  db: Executor,
+  heartbeatMaxAgeSeconds = config().WORKER_HEARTBEAT_MAX_AGE_SECONDS,
+): Promise<Pick<OperationalState, "youngestHeartbeatAgeSeconds" | "workersAlive">> {
+  const [row] = await db.execute<{ age: number | null; alive: number }>(sql`
+    select extract(epoch from now() - max(last_beat_at))::float8 as age,
+           count(*) filter (where last_beat_at > now() - make_interval(secs => ${heartbeatMaxAgeSeconds}))::int as alive
+    from worker_heartbeats`);
+  return {
+    youngestHeartbeatAgeSeconds: row?.age === null || row?.age === undefined ? null : Math.max(0, Number(row.age)),
+    workersAlive: Number(row?.alive ?? 0),
   };
 }
