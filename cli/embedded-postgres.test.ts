@@ -10,4 +10,10 @@ describe("the embedded PostgreSQL module", () => {
     const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
     expect(run.status, run.stderr).toBe(3);
   });
+
+  it("prints nothing when the process exits (its own exit hook printed a stack trace)", () => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", `import "./cli/embedded-postgres.ts";`], { cwd: root, encoding: "utf8" });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe("");
+  });
 });

