@@ -14,8 +14,8 @@ export const interventionViewSchema = z
   .object({
     reference: z.string(),
     version: z.number().int().min(1),
-    beneficiary_first_name: z.string(),
-    beneficiary_last_name: z.string(),
+    beneficiary_first_name: z.string().nullable(),
+    beneficiary_last_name: z.string().nullable(),
     beneficiary_email: z.string().nullable(),
     beneficiary_phone: z.string().nullable(),
     address: z.string().nullable(),
@@ -122,8 +122,8 @@ export const beneficiaryExportSchema = z
     exported_at: dateTime,
     beneficiary: z.object({
       id: z.uuid(),
-      first_name: z.string(),
-      last_name: z.string(),
+      first_name: z.string().nullable(),
+      last_name: z.string().nullable(),
       email: z.string().nullable(),
       phone: z.string().nullable(),
       contract_signed_at: nullableDateTime,
@@ -168,7 +168,7 @@ export const interventionListSchema = z
         status: z.enum(interventionStatus.enumValues),
         city: z.string(),
         postalCode: z.string(),
-        beneficiaryName: z.string(),
+        beneficiaryName: z.string().nullable().describe("null while the field team has not given the name"),
         publicationStatus: z.enum(publicationStatus.enumValues),
         dossierId: z.string().nullable(),
         dossierStatus: z.enum(dossierStatus.enumValues).nullable(),
@@ -189,7 +189,7 @@ export const attentionListSchema = z
     listPage(
       z.object({
         reference: z.string(),
-        beneficiaryName: z.string(),
+        beneficiaryName: z.string().nullable().describe("null while the field team has not given the name"),
         city: z.string(),
         kind: z.enum(["failed", "needs_review", "rejected", "stuck"]),
         reason: z.string().describe("What happened, in a sentence for staff"),
@@ -218,7 +218,7 @@ export const interventionDetailSchema = z
     reference: z.string(),
     status: z.enum(interventionStatus.enumValues),
     version: z.number().int(),
-    beneficiary: z.looseObject({ firstName: z.string(), lastName: z.string() }),
+    beneficiary: z.looseObject({ firstName: z.string().nullable(), lastName: z.string().nullable() }),
     publication: publicationViewSchema,
     dossier: z.looseObject({ ok: z.boolean() }),
     blockers: z.array(z.string()),
