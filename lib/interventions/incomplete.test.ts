@@ -5,6 +5,8 @@ import { PUT } from "@/app/api/interventions/[reference]/route";
 import { interventions, publications } from "@/db/schema";
 import { useTestDatabase } from "@/db/testing";
 import { createApiToken } from "@/lib/auth/api-tokens";
+import { systemPrincipal } from "@/lib/auth/roles";
+import { patchIntervention } from "@/lib/interventions/intake";
 import { runPublication } from "@/lib/publication/publish";
 import { createPublicationQueue } from "@/lib/publication/queue";
 import { eligibleInput, fastPipelineEnv, runDepsFor, sampleFileStorage } from "@/lib/publication/test-support";
@@ -104,6 +106,14 @@ describe("an intervention recorded before it is complete", () => {
     expect((await put(reference, eligibleInput())).status).toBe(200);
     const [again] = await db.select().from(interventions).where(eq(interventions.reference, reference));
     expect(again!.completedAt).toEqual(first!.completedAt);
+  });
+
+  it("a PATCH to installation_done may give the completion date too", async () => {
+    const reference = `INT-PATCHED-DONE-${process.pid}`;
+    expect((await put(reference, eligibleInput({ status: "in_progress" }))).status).toBe(201);
+    await patchIntervention(db, reference, { status: "installation_done", completed_at: "2026-11-20T10:42:00-05:00" }, systemPrincipal);
+    const [done] = await db.select().from(interventions).where(eq(interventions.reference, reference));
+    expect(done).toMatchObject({ status: "installation_done", completedAt: new Date("2026-11-20T15:42:00Z") });
   });
 
   it("refuses an absurd completion date, naming the field, and records nothing", async () => {

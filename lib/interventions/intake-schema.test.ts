@@ -71,6 +71,12 @@ describe("intake refuses values the database cannot hold or give back", () => {
     expect(problemsOf({ ...valid, ...change }).map((problem) => problem.field)).toEqual([field]);
   });
 
+  it("a PATCH may give a completion date, with the same rules", () => {
+    expect(interventionPatchSchema.safeParse({ completed_at: "2026-11-20T16:42:00+01:00" }).success).toBe(true);
+    const parsed = interventionPatchSchema.safeParse({ completed_at: "0030-11-20T15:42:00Z" });
+    expect(parsed.success ? [] : zodProblems(parsed.error).map((problem) => problem.field)).toEqual(["completed_at"]);
+  });
+
   it("accepts a completion date with any offset", () => {
     for (const completedAt of ["2026-11-20T15:42:00Z", "2026-11-20T16:42:00+01:00", "2026-11-20T10:42:00.250-05:00"]) {
       expect(problemsOf({ ...valid, completed_at: completedAt })).toEqual([]);

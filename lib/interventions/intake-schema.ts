@@ -66,11 +66,12 @@ export const interventionInputSchema = z
 
 export type InterventionInput = z.infer<typeof interventionInputSchema>;
 
-/** PATCH: a status change, the contract signature, or document signatures, in any combination. */
+/** PATCH: a status change, the contract signature, the completion date, or document signatures, in any combination. */
 export const interventionPatchSchema = z
   .object({
     status: z.enum(intakeStatuses).optional(),
     contract_signed_at: timestamp.nullish(),
+    completed_at: timestamp.optional(),
     documents: z
       .array(z.object({ file_path: storagePath, signed_at: timestamp }).strict())
       .min(1, "must list at least one document")
@@ -79,7 +80,7 @@ export const interventionPatchSchema = z
   })
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, {
-    message: "must change at least one of status, contract_signed_at, documents",
+    message: "must change at least one of status, contract_signed_at, completed_at, documents",
   });
 
 export type InterventionPatch = z.infer<typeof interventionPatchSchema>;

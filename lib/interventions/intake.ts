@@ -196,7 +196,7 @@ export async function patchIntervention(
       .update(interventions)
       .set({
         status,
-        completedAt: status === "installation_done" && current.status !== "installation_done" ? sql`now()` : current.completedAt,
+        completedAt: date(patch.completed_at) ?? (status === "installation_done" && current.status !== "installation_done" ? sql`now()` : current.completedAt),
         version: current.version + 1,
         updatedAt: sql`now()`,
       })
@@ -204,6 +204,7 @@ export async function patchIntervention(
     await recordAudit(tx, actor, "intervention.patched", current.id, {
       ...(patch.status ? { from: current.status, to: status } : {}),
       ...(patch.contract_signed_at !== undefined ? { contractSigned: patch.contract_signed_at !== null } : {}),
+      ...(patch.completed_at !== undefined ? { completedAt: patch.completed_at } : {}),
       ...(patch.documents ? { documentsSigned: patch.documents.map((d) => d.file_path) } : {}),
     });
     await onInterventionChanged(tx, publicationQueue(), current.id, actor);
