@@ -64,14 +64,14 @@ export const attemptTrigger = pgEnum("attempt_trigger", ["automatic", "manual", 
 export const documentType = pgEnum("document_type", ["contract", "quote", "invoice", "certificate", "other"]);
 
 /**
- * Contact and installation fields are null while the field team has not given them: interventions
- * are recorded before they are complete, and the mapping says what is missing at publication. The
- * beneficiary's name is always known: an intervention is planned for a named person.
+ * Every beneficiary and installation field, the name included, is null while the field team has
+ * not given it: interventions are recorded before they are complete, and the mapping says what
+ * is missing at publication.
  */
 export const beneficiaries = pgTable("beneficiaries", {
   id: uuid("id").primaryKey().defaultRandom(),
-  firstName: text("first_name").notNull(),
-  lastName: text("last_name").notNull(),
+  firstName: text("first_name"),
+  lastName: text("last_name"),
   email: text("email"),
   phone: text("phone"),
   contractSignedAt: timestamptz("contract_signed_at"),
@@ -236,7 +236,7 @@ export const publications = pgTable(
     lastErrorMessage: text("last_error_message"),
     lastErrorAt: timestamptz("last_error_at"),
     /** Field problems in the workforce app's names, when the data must be corrected. */
-    problems: jsonb("problems").$type<{ field: string; message: string }[]>(),
+    problems: jsonb("problems").$type<{ field: string; message: string; symphonics?: { field: string; code: string | null } }[]>(),
     nextAttemptAt: timestamptz("next_attempt_at"),
     /** Start of the current retry budget (first failure of the current sequence). */
     firstFailureAt: timestamptz("first_failure_at"),

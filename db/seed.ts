@@ -66,13 +66,15 @@ const placeholderJpeg = Buffer.from(
  * purpose, so that a new user sees every page without editing the database.
  */
 type Showcase = "retrying" | "postponed" | "failed" | "refused_by_symphonics" | "rejected";
-type Scenario = "scheduled" | "in_progress" | "awaiting_signature" | "eligible" | "invalid_phone" | "missing_photo" | "cancelled" | "many_photos" | Showcase;
+type Scenario = "scheduled" | "in_progress" | "awaiting_signature" | "eligible" | "invalid_phone" | "incomplete" | "missing_photo" | "cancelled" | "many_photos" | Showcase;
 const scenarios: [Scenario, number][] = [
   ["scheduled", 50],
   ["in_progress", 45],
   ["awaiting_signature", 30],
   ["eligible", 140],
   ["invalid_phone", 6],
+  // Done in the field but sent before the team filled everything in: recorded, never sent, the missing fields named.
+  ["incomplete", 3],
   ["missing_photo", 5],
   ["many_photos", 4],
   ["cancelled", 20],
@@ -89,6 +91,7 @@ const statusOf: Record<Scenario, InterventionStatus> = {
   awaiting_signature: "installation_done",
   eligible: "installation_done",
   invalid_phone: "installation_done",
+  incomplete: "installation_done",
   missing_photo: "installation_done",
   many_photos: "installation_done",
   cancelled: "cancelled",
@@ -151,7 +154,13 @@ async function stage(db: Executor, scenario: Showcase, interventionId: string, r
     case "refused_by_symphonics": {
       await recordExchanges(db, interventionId, 1, { outcome: "not_retryable", httpStatus: 422, problemCode: "validation_failed", message: "422 validation_failed: Validation failed — 1 field is invalid", everyMinutes: 10 });
       await markNeedsReview(db, interventionId, "queued", {
-        problems: [{ field: "installation.pdl", message: "Symphonics refused installation.pdl: this delivery point is not known to the grid operator" }],
+        problems: [
+          {
+            field: "pdl",
+            message: "Symphonics refused this value: this delivery point is not known to the grid operator",
+            symphonics: { field: "installation.pdl", code: "unknown_delivery_point" },
+          },
+        ],
         error: { code: "validation_failed", message: "422 validation_failed: Validation failed — 1 field is invalid" },
       });
       return;
@@ -225,10 +234,12 @@ async function seedInTransaction(db: Executor, storageDir: string): Promise<Seed
         if (scenario === "missing_photo" && index === 1) continue;
         await writeStored(photo.file_path, placeholderJpeg);
       }
+      const incomplete = scenario === "incomplete";
       const input: InterventionInput = {
-        beneficiary_first_name: firstName,
-        beneficiary_last_name: lastName,
-        beneficiary_email: `${firstName}.${lastName}`.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase() + `@exemple.fr`,
+        // The first incomplete one has no name at all yet; the others only lack an email.
+        beneficiary_first_name: incomplete && i === 0 ? null : firstName,
+        beneficiary_last_name: incomplete && i === 0 ? null : lastName,
+        beneficiary_email: incomplete ? null : `${firstName}.${lastName}`.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase() + `@exemple.fr`,
         beneficiary_phone: scenario === "invalid_phone" ? `06 ${random.digits(2)} ${random.digits(2)}` : random.pick(phoneWritings)(random.digits(8)),
         address: `${random.int(1, 140)} ${random.pick(streets)}`,
         postal_code: postalCode,
@@ -241,6 +252,8 @@ async function seedInTransaction(db: Executor, storageDir: string): Promise<Seed
         photos,
         status: statusOf[scenario],
         contract_signed_at: ["scheduled", "in_progress"].includes(scenario) ? null : "2026-11-18T10:00:00Z",
+        // The field team's own completion time, given with its local offset.
+        completed_at: scenario === "eligible" ? "2026-11-18T17:45:00+01:00" : null,
       };
       const { id } = await putIntervention(db, reference, input, systemPrincipal);
       if (isShowcase(scenario)) await stage(db, scenario, id, reference, i);

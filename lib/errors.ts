@@ -4,6 +4,8 @@ import type { z } from "zod";
 export interface FieldProblem {
   field: string;
   message: string;
+  /** When Symphonics refused the value: its own name of the field and its error code. */
+  symphonics?: { field: string; code: string | null };
 }
 
 const conflict = { status: 409, title: "Conflict" } as const;

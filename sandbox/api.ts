@@ -5,7 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Grant, Scope, TokenStore } from "./auth";
 import { addPhotoUrls, dossierView, newPhotoUrls, type DossierStore } from "./dossiers";
 import type { FaultSettings } from "./faults";
-import { injectedError } from "./faults";
+import { injectedError, refusedFieldErrors } from "./faults";
 import type { Body, Outcome, Reply } from "./http";
 import { json, mediaType, parseJson, problem, readBody, validationProblem } from "./http";
 import { fingerprint, IDEMPOTENCY_KEY, type IdempotencyStore } from "./idempotency";
@@ -158,6 +158,8 @@ export class DossierApi {
     const { dossiers, processor } = this.deps;
     const input = validateCreateDossier(body);
     if (!input.ok) return validationProblem(input.errors);
+    const refused = refusedFieldErrors(input.value, this.deps.faults().refusedFields);
+    if (refused.length > 0) return validationProblem(refused);
     const existing = dossiers.findByReference(grant.clientId, input.value.externalReference);
     if (existing) {
       return problem(409, "dossier_exists", "A dossier with this externalReference already exists", { dossierId: existing.id });
@@ -173,6 +175,8 @@ export class DossierApi {
     if (!dossier) return problem(404, "not_found", "No dossier with this id");
     const input = validateAddPhotos(body);
     if (!input.ok) return validationProblem(input.errors);
+    const refused = refusedFieldErrors(input.value, this.deps.faults().refusedFields);
+    if (refused.length > 0) return validationProblem(refused);
     const added = newPhotoUrls(dossier, input.value.photos.map((p) => p.url));
     if (dossier.photoUrls.length + added.length > MAX_PHOTOS_PER_DOSSIER) {
       return validationProblem([

@@ -15,6 +15,8 @@ export interface Dossier {
   /** Append-only, without duplicates: processing walks it by index to find photos added later. */
   photoUrls: string[];
   photoSet: Set<string>;
+  /** As sent (UTC, validated): kept for the ledger, which tests read. */
+  completedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -50,6 +52,7 @@ export class DossierStore {
       documentUrls: input.documents.map((d) => d.url),
       photoUrls: [],
       photoSet: new Set(),
+      completedAt: input.completedAt ?? null,
       createdAt: now,
       updatedAt: now,
     };

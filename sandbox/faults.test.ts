@@ -15,7 +15,7 @@ beforeAll(async () => {
   control = `${sb.url.replace(/\/crm$/, "")}/_sandbox`;
 });
 
-const noFaults = { errorRate: 0, latencyMs: 0, dropAfterStoreRate: 0, resetRate: 0, webhookDuplicateRate: 0, webhookReorder: false };
+const noFaults = { errorRate: 0, latencyMs: 0, dropAfterStoreRate: 0, resetRate: 0, webhookDuplicateRate: 0, webhookReorder: false, refusedFields: [] as string[] };
 
 describe("fault injection", () => {
   it("drop-after-store: the dossier and the idempotency outcome are stored, the answer is lost", async () => {
@@ -80,6 +80,24 @@ describe("fault injection", () => {
     expect((await get(sb, "/v1/dossiers?externalReference=X", bearer)).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     sb.setFaults({ latencyMs: 0 });
+  });
+
+  it("refused fields: a valid body having one is answered 422 naming it in Symphonics' words, nothing stored", async () => {
+    sb.reset();
+    sb.setFaults({ ...noFaults, refusedFields: ["customer.phone", "installation.pce", "photos[1].url"] });
+    const body = validDossier();
+    const refused = await post(sb, "/v1/dossiers", body, { token: bearer, key: uniqueKey() });
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as ProblemBody).errors).toEqual([
+      { field: "customer.phone", code: "not_accepted", message: "is not accepted (injected fault)" },
+      { field: "installation.pce", code: "not_accepted", message: "is not accepted (injected fault)" },
+    ]);
+    expect(sb.ledger().dossiers).toEqual([]);
+
+    sb.setFaults({ refusedFields: [] });
+    expect((await post(sb, "/v1/dossiers", body, { token: bearer, key: uniqueKey() })).status).toBe(201);
+    // The completion time is kept as sent, for tests to compare.
+    expect(sb.ledger().dossiers).toEqual([expect.objectContaining({ externalReference: body.externalReference, completedAt: "2026-11-20T15:42:00Z" })]);
   });
 
   it("maintenance: every /v1 request of the window is answered 503 with the seconds left as Retry-After, nothing stored", async () => {

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { Reply } from "./http";
 import { problem } from "./http";
+import type { FieldError } from "./validation";
 
 export interface FaultSettings {
   /** 0..1 share of /v1 requests answered with a random 500, 502, 503 or 429, without processing. */
@@ -16,6 +17,12 @@ export interface FaultSettings {
   webhookDuplicateRate: number;
   /** Deliver each dossier's `processing` webhook after its final one. */
   webhookReorder: boolean;
+  /**
+   * Fields (as errors[].field names them, e.g. `customer.phone`, `photos[3].url`) refused with
+   * `422 validation_failed` whenever a valid body has them: a value well formed but not accepted,
+   * such as a delivery point the grid operator does not know.
+   */
+  refusedFields: string[];
 }
 
 export const NO_FAULTS: FaultSettings = {
@@ -25,6 +32,7 @@ export const NO_FAULTS: FaultSettings = {
   resetRate: 0,
   webhookDuplicateRate: 0,
   webhookReorder: false,
+  refusedFields: [],
 };
 
 const rate = z.number().min(0).max(1);
@@ -36,6 +44,7 @@ export const faultSettingsPatch = z.strictObject({
   resetRate: rate.optional(),
   webhookDuplicateRate: rate.optional(),
   webhookReorder: z.boolean().optional(),
+  refusedFields: z.array(z.string().min(1).max(200)).max(100).optional(),
 });
 
 export function applyFaults(current: FaultSettings, patch: Partial<FaultSettings>): FaultSettings {
@@ -43,6 +52,22 @@ export function applyFaults(current: FaultSettings, patch: Partial<FaultSettings
   const next = { ...current };
   for (const [key, value] of Object.entries(parsed)) if (value !== undefined) Object.assign(next, { [key]: value });
   return next;
+}
+
+/** The refused fields a body has, as `422 validation_failed` errors. */
+export function refusedFieldErrors(body: unknown, refusedFields: readonly string[]): FieldError[] {
+  return refusedFields
+    .filter((field) => valueAt(body, field) !== undefined)
+    .map((field) => ({ field, code: "not_accepted", message: "is not accepted (injected fault)" }));
+}
+
+function valueAt(body: unknown, field: string): unknown {
+  let value = body;
+  for (const part of field.match(/[^.[\]]+/g) ?? []) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
 }
 
 const GATEWAY_PAGE = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";

@@ -54,6 +54,7 @@ export interface LedgerDossier {
   photoCount: number;
   documentCount: number;
   photoUrls: string[];
+  completedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -156,6 +157,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       ...dossierView(d),
       rejectionReason: d.rejectionReason,
       photoUrls: [...d.photoUrls],
+      completedAt: d.completedAt,
     })),
     requests: requests.toArray(),
     webhooks: webhooks?.list() ?? [],

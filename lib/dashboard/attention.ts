@@ -7,6 +7,7 @@ import { storableTimestamp } from "@/lib/values";
 import { cursorParameter, cursorTime, encodeCursor } from "./cursor";
 import { explainPublication, retryBlocker } from "@/lib/publication/explanations";
 import { readPipelineConditions } from "./publication";
+import { beneficiaryNameOf } from "./beneficiary-name";
 
 /**
  * How long a publication may sit in a transient state before a person should look: a job
@@ -101,7 +102,7 @@ export async function listAttention(db: Executor, query: AttentionQuery) {
   return {
     items: page.map((row) => ({
       reference: row.reference,
-      beneficiaryName: `${row.firstName} ${row.lastName}`,
+      beneficiaryName: beneficiaryNameOf(row.firstName, row.lastName),
       city: row.city,
       kind: row.kind,
       reason: reasonText(row),

@@ -9,6 +9,7 @@ import { atTimeZone, checkTimeZone, timeZoneSchema } from "./time-zone";
 import { explainPublication } from "@/lib/publication/explanations";
 import { syncStateOf } from "@/lib/publication/status";
 import { readPipelineConditions } from "./publication";
+import { beneficiaryNameOf } from "./beneficiary-name";
 
 export const LIST_SORTS = ["updated_desc", "updated_asc", "reference_asc", "reference_desc"] as const;
 export type ListSort = (typeof LIST_SORTS)[number];
@@ -140,7 +141,7 @@ export async function listInterventions(db: Executor, query: ListQuery) {
       status: row.status,
       city: row.city,
       postalCode: row.postalCode,
-      beneficiaryName: `${row.firstName} ${row.lastName}`,
+      beneficiaryName: beneficiaryNameOf(row.firstName, row.lastName),
       publicationStatus: row.publicationStatus,
       /** What the badge shows: the publication's status, or cancelled. */
       syncState: syncStateOf(row.publicationStatus, row.status),

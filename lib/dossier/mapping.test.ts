@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mapInterventionToDossier } from "./mapping";
+import { mapInterventionToDossier, workforceFieldOfSymphonics } from "./mapping";
 import { dossierPayloadSchema } from "./payload-schema";
 import { interventionFixture, memoryFiles, photoPaths } from "./test-fixtures";
 
@@ -101,6 +101,18 @@ describe("mapInterventionToDossier", () => {
     ]);
   });
 
+  it("says the beneficiary's name is missing when the field team has not given it", async () => {
+    expect(await problemsOf({ beneficiary: { firstName: null, lastName: null, email: "camille.durand@example.fr", phone: "06 12 34 56 78" } })).toEqual([
+      { field: "beneficiary_first_name", message: "The beneficiary's first name is missing." },
+      { field: "beneficiary_last_name", message: "The beneficiary's last name is missing." },
+    ]);
+  });
+
+  it("sends a completion date given with any offset as completedAt in UTC, without milliseconds", async () => {
+    const result = await mapped({ completedAt: new Date("2026-11-20T10:42:00.250-05:00") });
+    expect(result.ok && result.payload.completedAt).toBe("2026-11-20T15:42:00Z");
+  });
+
   it("reports every invalid field in the workforce app's names, with messages for people", async () => {
     const problems = await problemsOf({
       reference: "INT 2026/1",
@@ -182,5 +194,20 @@ describe("mapInterventionToDossier", () => {
     });
     const plainHttp = await mapInterventionToDossier(interventionFixture(), { ...memoryFiles(), signUrl: (path) => `http://localhost:3000/files/${path}` });
     expect(plainHttp.ok ? [] : plainHttp.problems.map((problem) => problem.field)).toEqual(["documents[0].file_path", "photos[0].file_path"]);
+  });
+
+  it("names Symphonics' fields in the workforce app's words through the same table, Symphonics' name kept when unknown", () => {
+    expect(workforceFieldOfSymphonics("customer.phone")).toBe("beneficiary_phone");
+    expect(workforceFieldOfSymphonics("customer.lastName")).toBe("beneficiary_last_name");
+    expect(workforceFieldOfSymphonics("installation.pdl")).toBe("pdl");
+    expect(workforceFieldOfSymphonics("completedAt")).toBe("completed_at");
+    expect(workforceFieldOfSymphonics("photos[3].url")).toBe("photos[3].file_path");
+    // A refused add-photos call: its photos[3] is the dossier's 103rd photo when the batch starts at 100.
+    expect(workforceFieldOfSymphonics("photos[3].url", 100)).toBe("photos[103].file_path");
+    expect(workforceFieldOfSymphonics("services[1].code")).toBe("operations[1].code");
+    expect(workforceFieldOfSymphonics("documents[0].url")).toBe("documents[0].file_path");
+    expect(workforceFieldOfSymphonics("equipment")).toBe("products");
+    expect(workforceFieldOfSymphonics("customer.nickname")).toBe("customer.nickname");
+    expect(workforceFieldOfSymphonics("")).toBe("(dossier)");
   });
 });

@@ -67,6 +67,8 @@ export async function mapInterventionToDossier(aggregate: DossierSource, deps: M
     if (value === null) problems.add(field, missing[field]);
     return value?.trim() ?? "";
   };
+  const firstName = given(beneficiary.firstName, "beneficiary_first_name");
+  const lastName = given(beneficiary.lastName, "beneficiary_last_name");
   const rawEmail = given(beneficiary.email, "beneficiary_email");
   const rawPhone = given(beneficiary.phone, "beneficiary_phone");
   const address = given(aggregate.address, "address");
@@ -96,8 +98,8 @@ export async function mapInterventionToDossier(aggregate: DossierSource, deps: M
     externalReference: aggregate.reference,
     ...(aggregate.completedAt ? { completedAt: utcTimestamp(aggregate.completedAt) } : {}),
     customer: {
-      firstName: normaliseText(beneficiary.firstName),
-      lastName: normaliseText(beneficiary.lastName),
+      firstName: normaliseText(firstName),
+      lastName: normaliseText(lastName),
       email,
       phone,
     },
@@ -200,37 +202,56 @@ function reportSchemaIssues(error: z.ZodError | undefined, photoOffset: number, 
   }
 }
 
-/** The workforce app's name of a payload field, e.g. services[2].code → operations[2].code. */
+/**
+ * The one table between the two vocabularies: each payload field (Symphonics' name) and the
+ * workforce app's field it is made from. Lists map item by item, e.g. services[2].code is
+ * operations[2].code.
+ */
+const SCALAR_FIELDS: Record<string, string> = {
+  "externalReference": "reference",
+  "completedAt": "completed_at",
+  "customer.firstName": "beneficiary_first_name",
+  "customer.lastName": "beneficiary_last_name",
+  "customer.email": "beneficiary_email",
+  "customer.phone": "beneficiary_phone",
+  "installation.address": "address",
+  "installation.postalCode": "postal_code",
+  "installation.city": "city",
+  "installation.pdl": "pdl",
+  "installation.pce": "pce",
+};
+const LIST_FIELDS: Record<string, { name: string; fields: Record<string, string> }> = {
+  services: { name: "operations", fields: { code: "code" } },
+  equipment: { name: "products", fields: { name: "name", model: "model" } },
+  documents: { name: "documents", fields: { url: "file_path", type: "type" } },
+  photos: { name: "photos", fields: { url: "file_path" } },
+};
+
+/**
+ * The workforce app's name of a payload field, e.g. services[2].code → operations[2].code.
+ * `photoOffset` is the position of a photo batch's first photo in the whole dossier.
+ */
 function workforceField(path: readonly PropertyKey[], photoOffset = 0): string {
   const [first, second, third] = path;
-  const scalar: Record<string, string> = {
-    "externalReference": "reference",
-    "completedAt": "completed_at",
-    "customer.firstName": "beneficiary_first_name",
-    "customer.lastName": "beneficiary_last_name",
-    "customer.email": "beneficiary_email",
-    "customer.phone": "beneficiary_phone",
-    "installation.address": "address",
-    "installation.postalCode": "postal_code",
-    "installation.city": "city",
-    "installation.pdl": "pdl",
-    "installation.pce": "pce",
-  };
-  const named = scalar[[first, second].filter((part) => part !== undefined).join(".")] ?? scalar[String(first)];
+  const named = SCALAR_FIELDS[[first, second].filter((part) => part !== undefined).join(".")] ?? SCALAR_FIELDS[String(first)];
   if (named) return named;
 
-  const lists: Record<string, { name: string; fields: Record<string, string> }> = {
-    services: { name: "operations", fields: { code: "code" } },
-    equipment: { name: "products", fields: { name: "name", model: "model" } },
-    documents: { name: "documents", fields: { url: "file_path", type: "type" } },
-    photos: { name: "photos", fields: { url: "file_path" } },
-  };
-  const list = lists[String(first)];
+  const list = LIST_FIELDS[String(first)];
   if (!list) return path.map(String).join(".") || "(dossier)";
   if (typeof second !== "number") return list.name;
   const index = first === "photos" ? second + photoOffset : second;
   const field = third === undefined ? undefined : (list.fields[String(third)] ?? String(third));
   return field ? `${list.name}[${index}].${field}` : `${list.name}[${index}]`;
+}
+
+/**
+ * A field Symphonics names in a 422's errors[] (`customer.phone`, `photos[3].url`) in the
+ * workforce app's words, through the same table as local checks. A field the table does not
+ * know keeps Symphonics' name.
+ */
+export function workforceFieldOfSymphonics(field: string, photoOffset = 0): string {
+  const path = field.match(/[^.[\]]+/g)?.map((part) => (/^\d+$/.test(part) ? Number(part) : part)) ?? [];
+  return workforceField(path, photoOffset);
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -246,6 +267,8 @@ const shown = (value: unknown) => (typeof value === "string" || typeof value ===
 
 /** What is said of a required field the workforce app has not given yet. */
 const missing = {
+  beneficiary_first_name: "The beneficiary's first name is missing.",
+  beneficiary_last_name: "The beneficiary's last name is missing.",
   beneficiary_email: "The beneficiary's email is missing.",
   beneficiary_phone: "The beneficiary's phone number is missing.",
   address: "The installation address is missing.",

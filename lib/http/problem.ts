@@ -1,7 +1,16 @@
 import { z } from "zod";
 import { AppError, ERROR_CODES, ERRORS } from "@/lib/errors";
 
-export const fieldProblemSchema = z.object({ field: z.string(), message: z.string() }).meta({ id: "FieldProblem" });
+export const fieldProblemSchema = z
+  .object({
+    field: z.string(),
+    message: z.string(),
+    symphonics: z
+      .object({ field: z.string(), code: z.string().nullable() })
+      .optional()
+      .describe("When Symphonics refused the value: its own name of the field and its error code"),
+  })
+  .meta({ id: "FieldProblem" });
 
 /** The body of every error answer. */
 export const problemSchema = z

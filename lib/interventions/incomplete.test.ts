@@ -5,6 +5,8 @@ import { PUT } from "@/app/api/interventions/[reference]/route";
 import { interventions, publications } from "@/db/schema";
 import { useTestDatabase } from "@/db/testing";
 import { createApiToken } from "@/lib/auth/api-tokens";
+import { systemPrincipal } from "@/lib/auth/roles";
+import { patchIntervention } from "@/lib/interventions/intake";
 import { runPublication } from "@/lib/publication/publish";
 import { createPublicationQueue } from "@/lib/publication/queue";
 import { eligibleInput, fastPipelineEnv, runDepsFor, sampleFileStorage } from "@/lib/publication/test-support";
@@ -47,7 +49,7 @@ async function syncStatusOf(reference: string) {
 }
 const sentFor = (reference: string) => sandbox.ledger().requests.filter((r) => r.idempotencyKey?.includes(reference) || r.path.includes(reference)).length;
 
-describe("an intervention recorded without the beneficiary's email", () => {
+describe("an intervention recorded before it is complete", () => {
   it("is stored, flagged for review naming beneficiary_email when publication is due, never sent; completing it publishes it", async () => {
     const reference = `INT-INCOMPLETE-${process.pid}`;
     const withoutEmail: Record<string, unknown> = eligibleInput();
@@ -69,5 +71,56 @@ describe("an intervention recorded without the beneficiary's email", () => {
     expect(await runPublication(deps(), request)).toBe("published");
     expect(sandbox.ledger().countsByExternalReference[reference]).toBe(1);
     expect(sandbox.ledger().dossiers.find((d) => d.externalReference === reference)).toBeDefined();
+  });
+
+  it("without a name: stored with the name absent, the missing names said at publication; its completion date, given with an offset, is sent in UTC", async () => {
+    const reference = `INT-NAMELESS-${process.pid}`;
+    const nameless: Record<string, unknown> = eligibleInput({ beneficiary_first_name: null, completed_at: "2026-11-20T16:42:00+01:00" });
+    delete nameless.beneficiary_last_name;
+    expect((await put(reference, nameless)).status).toBe(201);
+    const [intervention] = await db.select().from(interventions).where(eq(interventions.reference, reference));
+    expect(intervention!.completedAt?.toISOString()).toBe("2026-11-20T15:42:00.000Z");
+    const request = { interventionId: intervention!.id, trigger: "automatic" as const, triggeredBy: "test" };
+
+    expect(await runPublication(deps(), request)).toBe("needs_review");
+    expect(await syncStatusOf(reference)).toMatchObject({
+      status: "needs_review",
+      problems: [
+        { field: "beneficiary_first_name", message: "The beneficiary's first name is missing." },
+        { field: "beneficiary_last_name", message: "The beneficiary's last name is missing." },
+      ],
+    });
+    expect(sentFor(reference)).toBe(0);
+
+    expect((await put(reference, eligibleInput({ completed_at: "2026-11-20T16:42:00+01:00" }))).status).toBe(200);
+    expect(await runPublication(deps(), request)).toBe("published");
+    expect(sandbox.ledger().dossiers.find((d) => d.externalReference === reference)?.completedAt).toBe("2026-11-20T15:42:00Z");
+  });
+
+  it("without a completion date: the moment it reached installation_done, kept when it is sent again", async () => {
+    const reference = `INT-DONE-NOW-${process.pid}`;
+    const before = Date.now();
+    expect((await put(reference, eligibleInput())).status).toBe(201);
+    const [first] = await db.select().from(interventions).where(eq(interventions.reference, reference));
+    expect(first!.completedAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect((await put(reference, eligibleInput())).status).toBe(200);
+    const [again] = await db.select().from(interventions).where(eq(interventions.reference, reference));
+    expect(again!.completedAt).toEqual(first!.completedAt);
+  });
+
+  it("a PATCH to installation_done may give the completion date too", async () => {
+    const reference = `INT-PATCHED-DONE-${process.pid}`;
+    expect((await put(reference, eligibleInput({ status: "in_progress" }))).status).toBe(201);
+    await patchIntervention(db, reference, { status: "installation_done", completed_at: "2026-11-20T10:42:00-05:00" }, systemPrincipal);
+    const [done] = await db.select().from(interventions).where(eq(interventions.reference, reference));
+    expect(done).toMatchObject({ status: "installation_done", completedAt: new Date("2026-11-20T15:42:00Z") });
+  });
+
+  it("refuses an absurd completion date, naming the field, and records nothing", async () => {
+    const reference = `INT-YEAR-30-${process.pid}`;
+    const response = await put(reference, eligibleInput({ completed_at: "0030-11-20T15:42:00Z" }));
+    expect(response.status).toBe(422);
+    expect((await response.json()).errors).toEqual([{ field: "completed_at", message: "must be between 1970-01-01 and 2100-12-31" }]);
+    expect(await db.select().from(interventions).where(eq(interventions.reference, reference))).toEqual([]);
   });
 });

@@ -4,9 +4,10 @@ import { isSafeStoragePath } from "@/lib/storage/paths";
 import { isStorableText, storableTimestamp, UNSTORABLE_TEXT_MESSAGE } from "@/lib/values";
 
 /**
- * What the workforce application sends, in its own field names. Intake checks the shape and
- * sanity of the data; whether it makes a valid Symphonics dossier is the mapping's job
- * (lib/dossier), so an incomplete intervention can still be stored and corrected later.
+ * What the workforce application sends, in its own field names. Intake checks only types, sizes
+ * and what PostgreSQL can store; every beneficiary and installation field may be absent. Whether
+ * the data is complete and makes a valid Symphonics dossier is the mapping's job (lib/dossier) at
+ * publication, so an incomplete intervention is still recorded and corrected later.
  */
 const text = (max: number) =>
   z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
@@ -21,9 +22,9 @@ const intakeStatuses = interventionStatus.enumValues;
 
 export const interventionInputSchema = z
   .object({
-    beneficiary_first_name: text(200),
-    beneficiary_last_name: text(200),
     // The field team may not have these yet: absent or null, stored as null, reported missing at publication.
+    beneficiary_first_name: text(200).nullish(),
+    beneficiary_last_name: text(200).nullish(),
     beneficiary_email: text(320).nullish(),
     beneficiary_phone: text(40).nullish(),
     address: text(300).nullish(),
@@ -49,6 +50,8 @@ export const interventionInputSchema = z
     photos: z.array(z.object({ file_path: storagePath }).strict()).max(5000, "must have at most 5000 items").default([]),
     status: z.enum(intakeStatuses),
     contract_signed_at: timestamp.nullish(),
+    // When the work was finished, with any offset; absent: the moment it reached installation_done.
+    completed_at: timestamp.nullish(),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -63,11 +66,12 @@ export const interventionInputSchema = z
 
 export type InterventionInput = z.infer<typeof interventionInputSchema>;
 
-/** PATCH: a status change, the contract signature, or document signatures, in any combination. */
+/** PATCH: a status change, the contract signature, the completion date, or document signatures, in any combination. */
 export const interventionPatchSchema = z
   .object({
     status: z.enum(intakeStatuses).optional(),
     contract_signed_at: timestamp.nullish(),
+    completed_at: timestamp.optional(),
     documents: z
       .array(z.object({ file_path: storagePath, signed_at: timestamp }).strict())
       .min(1, "must list at least one document")
@@ -76,7 +80,7 @@ export const interventionPatchSchema = z
   })
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, {
-    message: "must change at least one of status, contract_signed_at, documents",
+    message: "must change at least one of status, contract_signed_at, completed_at, documents",
   });
 
 export type InterventionPatch = z.infer<typeof interventionPatchSchema>;

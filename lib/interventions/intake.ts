@@ -82,8 +82,8 @@ export async function putIntervention(
   return db.transaction(async (tx) => {
     const current = await lockByReference(tx, reference);
     const beneficiary = {
-      firstName: input.beneficiary_first_name,
-      lastName: input.beneficiary_last_name,
+      firstName: input.beneficiary_first_name ?? null,
+      lastName: input.beneficiary_last_name ?? null,
       email: input.beneficiary_email ?? null,
       phone: input.beneficiary_phone ?? null,
       contractSignedAt: date(input.contract_signed_at),
@@ -94,8 +94,10 @@ export async function putIntervention(
       city: input.city ?? null,
       pdl: input.pdl ?? null,
       pce: input.pce || null,
-      searchText: searchTextOf(reference, input.beneficiary_first_name, input.beneficiary_last_name, input.city ?? null),
+      searchText: searchTextOf(reference, input.beneficiary_first_name ?? null, input.beneficiary_last_name ?? null, input.city ?? null),
     };
+    // A completion date the field team gives stands; without one it is when installation_done was reached.
+    const givenCompletedAt = date(input.completed_at);
 
     if (!current) {
       if (options.expectedVersion !== undefined) throw new AppError("not_found", `No intervention has the reference ${reference}.`);
@@ -111,7 +113,7 @@ export async function putIntervention(
           beneficiaryId,
           ...place,
           status: input.status,
-          completedAt: input.status === "installation_done" ? sql`now()` : null,
+          completedAt: givenCompletedAt ?? (input.status === "installation_done" ? sql`now()` : null),
         })
         // A concurrent create of the same reference loses here and retries as a replace.
         .onConflictDoNothing({ target: interventions.reference })
@@ -134,7 +136,7 @@ export async function putIntervention(
       .set({
         ...place,
         status,
-        completedAt: status === "installation_done" && current.status !== "installation_done" ? sql`now()` : current.completedAt,
+        completedAt: givenCompletedAt ?? (status === "installation_done" && current.status !== "installation_done" ? sql`now()` : current.completedAt),
         version: current.version + 1,
         updatedAt: sql`now()`,
       })
@@ -194,7 +196,7 @@ export async function patchIntervention(
       .update(interventions)
       .set({
         status,
-        completedAt: status === "installation_done" && current.status !== "installation_done" ? sql`now()` : current.completedAt,
+        completedAt: date(patch.completed_at) ?? (status === "installation_done" && current.status !== "installation_done" ? sql`now()` : current.completedAt),
         version: current.version + 1,
         updatedAt: sql`now()`,
       })
@@ -202,6 +204,7 @@ export async function patchIntervention(
     await recordAudit(tx, actor, "intervention.patched", current.id, {
       ...(patch.status ? { from: current.status, to: status } : {}),
       ...(patch.contract_signed_at !== undefined ? { contractSigned: patch.contract_signed_at !== null } : {}),
+      ...(patch.completed_at !== undefined ? { completedAt: patch.completed_at } : {}),
       ...(patch.documents ? { documentsSigned: patch.documents.map((d) => d.file_path) } : {}),
     });
     await onInterventionChanged(tx, publicationQueue(), current.id, actor);

@@ -31,7 +31,7 @@ export async function loadInterventionAggregate(db: Executor, where: { reference
 
 export type InterventionAggregate = NonNullable<Awaited<ReturnType<typeof loadInterventionAggregate>>>;
 
-/** A city not given yet is left out. */
-export function searchTextOf(reference: string, firstName: string, lastName: string, city: string | null): string {
-  return [reference, firstName, lastName, city ?? ""].join(" ").toLowerCase();
+/** A name or city not given yet is left out. */
+export function searchTextOf(reference: string, firstName: string | null, lastName: string | null, city: string | null): string {
+  return [reference, firstName ?? "", lastName ?? "", city ?? ""].join(" ").toLowerCase();
 }

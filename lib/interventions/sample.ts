@@ -21,6 +21,7 @@ export function sampleInterventionInput(overrides: Partial<InterventionInput> = 
     photos: [{ file_path: "photos/outdoor-unit.jpg" }, { file_path: "photos/indoor-unit.jpg" }],
     status: "installation_done",
     contract_signed_at: "2026-11-20T14:00:00Z",
+    completed_at: null,
     ...overrides,
   };
 }

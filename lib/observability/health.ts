@@ -39,7 +39,7 @@ export async function checkReadiness(db: Executor, settings: ReadinessSettings):
   const migrations: Check =
     latest >= expectedMigration
       ? { ok: true, detail: `applied up to ${journal.entries.at(-1)?.tag}` }
-      : { ok: false, detail: `not applied: expected ${journal.entries.at(-1)?.tag}; run the migrations (npm start applies them)` };
+      : { ok: false, detail: `not applied: expected ${journal.entries.at(-1)?.tag}; run the migrations (npm run db:migrate; npm start applies them too)` };
 
   const state = await readOperationalState(db, { heartbeatMaxAgeSeconds: settings.heartbeatMaxAgeSeconds });
   const age = state.youngestHeartbeatAgeSeconds;

@@ -4,7 +4,7 @@ import { beneficiaries, interventionDocuments, interventions, publicationAttempt
 import { raiseAlert } from "@/lib/alerts/alerts";
 import { recordAudit } from "@/lib/audit";
 import { systemPrincipal } from "@/lib/auth/roles";
-import { mapInterventionToDossier } from "@/lib/dossier/mapping";
+import { mapInterventionToDossier, workforceFieldOfSymphonics } from "@/lib/dossier/mapping";
 import { MAX_PHOTOS_PER_CALL } from "@/lib/dossier/payload-schema";
 import type { FieldProblem } from "@/lib/errors";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
@@ -196,7 +196,8 @@ async function sendAll(
           await postpone(deps, request, claim.previousStatus, new Date(deps.now().getTime() + result.outcome.retryAfterMs + deps.random() * 1000));
           results[item.index] = "postponed";
         } else {
-          results[item.index] = await handleFailure(deps, request, attempts, result.outcome, claim.previousStatus);
+          const photoOffset = result.step === "add_photos" ? result.photosConfirmed : 0;
+          results[item.index] = await handleFailure(deps, request, attempts, result.outcome, claim.previousStatus, photoOffset);
         }
       });
     }),
@@ -553,10 +554,18 @@ async function recordNeedsReview(
   });
 }
 
-/** Symphonics' 422 names its own fields (customer.phone); the message says which value it refused. */
-function remoteProblems(outcome: Extract<FailedOutcome, { kind: "not_retryable" }>): FieldProblem[] {
+/**
+ * Symphonics' 422 names its own fields (customer.phone): each is said in the workforce app's
+ * (beneficiary_phone) through the mapping's table, Symphonics' name and code kept for the details.
+ * `photoOffset` is where the refused call's photos start in the dossier.
+ */
+function remoteProblems(outcome: Extract<FailedOutcome, { kind: "not_retryable" }>, photoOffset: number): FieldProblem[] {
   if (outcome.errors.length === 0) return [{ field: "(dossier)", message: outcome.message }];
-  return outcome.errors.map((error) => ({ field: error.field, message: `Symphonics refused ${error.field}: ${error.message}` }));
+  return outcome.errors.map((error) => ({
+    field: workforceFieldOfSymphonics(error.field, photoOffset),
+    message: `Symphonics refused this value: ${error.message}`,
+    symphonics: { field: error.field, code: error.code },
+  }));
 }
 
 async function handleFailure(
@@ -565,6 +574,7 @@ async function handleFailure(
   attempts: AttemptRecord[],
   outcome: FailedOutcome,
   previousStatus: Publication["status"],
+  photoOffset: number,
 ): Promise<PublicationRunResult> {
   const { db, settings } = deps;
   // A gateway's 502 has no problem code: its status is the most telling code we have.
@@ -573,7 +583,7 @@ async function handleFailure(
   if (outcome.kind === "not_retryable") {
     // Sending the same data again cannot help; a person corrects it, which re-queues it.
     await recordHealthy(db, settings.breaker);
-    await recordNeedsReview(deps, request, attempts, remoteProblems(outcome), error);
+    await recordNeedsReview(deps, request, attempts, remoteProblems(outcome, photoOffset), error);
     return "needs_review";
   }
   if (outcome.kind === "rate_limited") {

@@ -3,6 +3,7 @@ import { LocalTime } from "@/components/local-time";
 import { ExplanationText } from "@/components/explanation";
 import { PublicationBadge } from "@/components/status";
 import type { AttentionItem } from "@/lib/dashboard/attention";
+import { NAME_NOT_GIVEN } from "@/lib/dashboard/beneficiary-name";
 
 /** The publications needing a person, with a checkbox per row for those who may retry them. */
 export function AttentionTable({
@@ -68,7 +69,7 @@ export function AttentionTable({
                 </Link>
               </td>
               <td className="px-3 py-2">
-                {item.beneficiaryName} <span className="text-slate-500">{item.city}</span>
+                {item.beneficiaryName ?? NAME_NOT_GIVEN} <span className="text-slate-500">{item.city}</span>
               </td>
               <td className="px-3 py-2">
                 <PublicationBadge status={item.publicationStatus} />

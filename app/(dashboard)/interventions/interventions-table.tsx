@@ -3,6 +3,7 @@ import { LocalTime } from "@/components/local-time";
 import { ExplanationText } from "@/components/explanation";
 import { interventionLabels, PublicationBadge } from "@/components/status";
 import type { InterventionList } from "@/lib/dashboard/interventions";
+import { NAME_NOT_GIVEN } from "@/lib/dashboard/beneficiary-name";
 
 /** One page of the list; dimmed while the next page replaces it. */
 export function InterventionsTable({ list, stale, fetching }: { list: InterventionList; stale: boolean; fetching: boolean }) {
@@ -30,7 +31,7 @@ export function InterventionsTable({ list, stale, fetching }: { list: Interventi
                   {item.reference}
                 </Link>
               </td>
-              <td className="px-3 py-2">{item.beneficiaryName}</td>
+              <td className="px-3 py-2">{item.beneficiaryName ?? NAME_NOT_GIVEN}</td>
               <td className="px-3 py-2">
                 {item.city} <span className="text-slate-500">{item.postalCode}</span>
               </td>

@@ -1,4 +1,5 @@
 import { LocalTime } from "@/components/local-time";
+import { beneficiaryNameOf, NAME_NOT_GIVEN } from "@/lib/dashboard/beneficiary-name";
 import type { InterventionDetail } from "@/lib/dashboard/intervention-detail";
 import { Field, Panel } from "./panel";
 
@@ -10,9 +11,7 @@ export function BeneficiaryPanel({ beneficiary }: { beneficiary: InterventionDet
         <p className="text-sm text-slate-600">Personal data erased on request.</p>
       ) : (
         <dl className="grid grid-cols-2 gap-2 text-sm">
-          <Field label="Name">
-            {beneficiary.firstName} {beneficiary.lastName}
-          </Field>
+          <Field label="Name">{beneficiaryNameOf(beneficiary.firstName, beneficiary.lastName) ?? NAME_NOT_GIVEN}</Field>
           <Field label="Email">{beneficiary.email}</Field>
           <Field label="Phone">{beneficiary.phone}</Field>
           <Field label="Symphonics contract signed">{beneficiary.contractSignedAt ? <LocalTime value={beneficiary.contractSignedAt} /> : <span className="text-red-700">Not signed</span>}</Field>

@@ -1,3 +1,4 @@
+import { Details } from "@/components/explanation";
 import type { InterventionDetail } from "@/lib/dashboard/intervention-detail";
 
 /** What the data must gain before it can be sent: found locally, or reported by Symphonics. */
@@ -17,6 +18,14 @@ export function ProblemsPanel({ detail }: { detail: InterventionDetail }) {
         {problems.map((problem, index) => (
           <li key={`${problem.field}-${index}`}>
             <span className="font-mono text-xs">{problem.field}</span>: {problem.message}
+            {"symphonics" in problem && problem.symphonics ? (
+              <>
+                {" "}
+                <Details>
+                  Symphonics field {problem.symphonics.field}, code {problem.symphonics.code ?? "none"}
+                </Details>
+              </>
+            ) : null}
           </li>
         ))}
       </ul>
