@@ -8,6 +8,11 @@ import type { DashboardChange } from "@/lib/dashboard/live";
 const LIST_QUERIES = ["interventions", "overview", "attention"] as const;
 /** After a refused stream (a 401, a server restarting), how long before asking again; polling covers the gap. */
 const REOPEN_MS = 10_000;
+/**
+ * During a burst of changes, refetches of a page start at most this often: a change still shows
+ * within this plus one read, and a burst costs a page two reads a second, not one per change.
+ */
+const BURST_SPACING_MS = 500;
 
 const LiveContext = createContext(false);
 
@@ -25,8 +30,9 @@ export const LIVE_SAFETY_NET_MS = 60_000;
 /**
  * Follows GET /api/dashboard/events and refetches the queries a change concerns: the page of that
  * intervention and every list. Changes that arrive while a refetch runs are gathered into the
- * next one, which starts only after it, so each change is followed by a read begun after its
- * commit, and a burst of changes (a worker publishing 20 a second) costs one read at a time.
+ * next one, which starts only after it (and BURST_SPACING_MS after the one before), so each
+ * change is followed by a read begun after its commit, and a burst of changes (a worker
+ * publishing 20 a second) costs one read at a time.
  */
 export function LiveUpdates({ children }: { children: ReactNode }) {
   const client = useQueryClient();
@@ -40,12 +46,16 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
     let everything = false;
     let dirty = false;
     let refreshing = false;
+    let previous = 0;
 
     async function refresh() {
       if (refreshing) return;
       refreshing = true;
       try {
         while (dirty && !stopped) {
+          const wait = previous + BURST_SPACING_MS - Date.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          previous = Date.now();
           dirty = false;
           const pages = everything ? [["intervention"]] : [...references].map((reference) => ["intervention", reference]);
           references.clear();

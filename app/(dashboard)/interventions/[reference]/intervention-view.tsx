@@ -8,7 +8,7 @@ import { EmptyState, QueryBoundary } from "@/components/states";
 import { interventionLabels, PublicationBadge } from "@/components/status";
 import type { InterventionDetail } from "@/lib/dashboard/intervention-detail";
 import { DossierPanel } from "./dossier-panel";
-import { AttemptsPanel, WebhookEventsPanel } from "./history-panels";
+import { TimelinePanel } from "./history-panels";
 import { BeneficiaryPanel, DocumentsPanel, InstallationPanel, PhotosPanel } from "./intervention-data-panels";
 import { ProblemsPanel } from "./problems-panel";
 import { ResolutionPanel } from "./resolution-panel";
@@ -58,8 +58,7 @@ export function InterventionView({ reference }: { reference: string }) {
           <DocumentsPanel documents={detail.documents} />
           <PhotosPanel photos={detail.photos} />
           <DossierPanel detail={detail} />
-          <AttemptsPanel attempts={detail.attempts} />
-          <WebhookEventsPanel events={detail.webhookEvents} />
+          <TimelinePanel timeline={detail.timeline} />
         </div>
       )}
     </QueryBoundary>
