@@ -68,33 +68,49 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
     }
 
     function open() {
-      source = new EventSource("/api/dashboard/events");
-      source.addEventListener("ready", () => {
+      if (stopped || source || document.visibilityState === "hidden") return;
+      const opened = new EventSource("/api/dashboard/events");
+      source = opened;
+      opened.addEventListener("ready", () => {
         setLive(true);
         // What changed while the stream was down is read once now.
         everything = true;
         dirty = true;
         void refresh();
       });
-      source.addEventListener("change", (event) => {
+      opened.addEventListener("change", (event) => {
         const change = JSON.parse((event as MessageEvent<string>).data) as DashboardChange;
         if (change.reference === null) everything = true;
         else references.add(change.reference);
         dirty = true;
         void refresh();
       });
-      source.addEventListener("error", () => {
+      opened.addEventListener("error", () => {
         setLive(false);
         // EventSource reconnects by itself after a network error, but not after a refusal.
-        if (source?.readyState === EventSource.CLOSED && !stopped) reopen = setTimeout(open, REOPEN_MS);
+        if (opened.readyState !== EventSource.CLOSED) return;
+        source = null;
+        clearTimeout(reopen);
+        reopen = setTimeout(open, REOPEN_MS);
       });
     }
 
+    function close() {
+      clearTimeout(reopen);
+      source?.close();
+      source = null;
+      setLive(false);
+    }
+
+    // A browser opens at most six connections to a server over HTTP/1.1, shared by its tabs: only a
+    // visible tab holds a stream, and a tab shown again reads everything once it reopens.
+    const onVisibilityChange = () => (document.visibilityState === "hidden" ? close() : open());
+    document.addEventListener("visibilitychange", onVisibilityChange);
     open();
     return () => {
       stopped = true;
-      clearTimeout(reopen);
-      source?.close();
+      document.removeEventListener("visibilitychange", onVisibilityChange);
+      close();
     };
   }, [client]);
 
