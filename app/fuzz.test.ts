@@ -64,7 +64,9 @@ async function send(attempt: Attempt): Promise<void> {
   const request = new Request(`http://localhost${attempt.path}${attempt.query ? `?${attempt.query}` : ""}`, { method, headers, body: attempt.body });
   requests++;
   const response = await handler(request, { params: Promise.resolve(attempt.params) });
-  const text = await response.text();
+  // An event stream stays open until its client goes: its opening is the answer.
+  const streaming = response.headers.get("content-type")?.startsWith("text/event-stream");
+  const text = streaming ? (await response.body?.cancel(), "") : await response.text();
   const label = `${attempt.name} → ${response.status} ${text.slice(0, 200)}`;
   if (response.status >= 500) {
     failures.push(label);

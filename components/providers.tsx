@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createContext, useContext, useState, type ReactNode } from "react";
 import type { StaffRole } from "@/db/schema";
 import { hasRole } from "@/lib/auth/roles";
+import { LiveUpdates } from "./live";
 
 export interface Viewer {
   email: string;
@@ -34,7 +35,9 @@ export function Providers({ viewer, children }: { viewer: Viewer; children: Reac
   );
   return (
     <QueryClientProvider client={client}>
-      <ViewerContext.Provider value={viewer}>{children}</ViewerContext.Provider>
+      <ViewerContext.Provider value={viewer}>
+        <LiveUpdates>{children}</LiveUpdates>
+      </ViewerContext.Provider>
     </QueryClientProvider>
   );
 }

@@ -7,6 +7,7 @@ import { loadInterventionAggregate } from "@/lib/interventions/repository";
 import { fileStorage } from "@/lib/storage/files";
 import { attemptText, explainPublication, problemText, retryBlocker, triggerText } from "@/lib/publication/explanations";
 import { attemptView, publicationHistory, publicationView, readPipelineConditions, webhookEventView } from "./publication";
+import { interventionTimeline } from "./timeline";
 
 /** Enough history to diagnose; older attempts stay in the database. */
 const HISTORY_LIMIT = 100;
@@ -26,8 +27,9 @@ export async function interventionDetail(db: Executor, reference: string) {
   if (!aggregate) return null;
   const { beneficiary, publication } = aggregate;
 
-  const [history, conditions, mapping] = await Promise.all([
+  const [history, timeline, conditions, mapping] = await Promise.all([
     publicationHistory(db, { id: aggregate.id, reference: aggregate.reference, dossierId: publication.dossierId }, HISTORY_LIMIT),
+    interventionTimeline(db, { id: aggregate.id, reference: aggregate.reference, dossierId: publication.dossierId, gaveUp: publication.status === "failed" }, HISTORY_LIMIT),
     readPipelineConditions(db),
     // Links anchored as the worker anchors them (lib/publication/publish.ts), so the payload shown
     // is byte for byte the one sent for the current data.
@@ -109,6 +111,8 @@ export async function interventionDetail(db: Executor, reference: string) {
       response_excerpt: attempt.responseExcerpt,
     })),
     webhookEvents: history.events.map((event) => ({ id: event.id, ...webhookEventView(event) })),
+    /** Triggers, exchanges, notifications, outcomes and staff actions in one list, newest first: what the page shows. */
+    timeline,
   };
 }
 

@@ -13,6 +13,7 @@ export const ROUTE_PATTERNS = [
   "/api/alerts/[id]/acknowledge",
   "/api/auth/[...nextauth]",
   "/api/dashboard/attention",
+  "/api/dashboard/events",
   "/api/dashboard/interventions",
   "/api/dashboard/interventions/[reference]",
   "/api/dashboard/interventions/[reference]/check-files",

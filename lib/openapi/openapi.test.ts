@@ -255,6 +255,7 @@ describe("every documented route answers as documented", () => {
     await check({ path: "/api/dashboard/interventions/{reference}", method: "get", reference: "bad reference!", token: viewer, expect: 422 });
     await check({ path: "/api/dashboard/attention", method: "get", token: viewer, expect: 200 });
     await check({ path: "/api/dashboard/attention", method: "get", token: viewer, query: "kind=bored", expect: 422 });
+    await check({ path: "/api/dashboard/events", method: "get", token: null, expect: 401 });
   });
 
   it("administration: users and API tokens", async () => {

@@ -280,6 +280,17 @@ export const operations = {
     summary: "The intervention page: its data, the exact dossier, problems, attempts and webhooks",
     responses: { 200: { description: "The intervention page's data", schema: interventionDetailSchema }, 404: "Unknown reference", 422: "Malformed reference" },
   },
+  dashboardEvents: {
+    route: "/api/dashboard/events",
+    method: "get",
+    access: "viewer",
+    tag: "Dashboard",
+    operationId: "dashboardEvents",
+    summary: "Server-sent events: one `change` event per committed change the dashboard shows",
+    description:
+      "A `text/event-stream` that stays open: `ready` once the database listens, then `change` events whose data is `{\"reference\": …, \"kind\": …}` (the intervention's reference, or null for the whole pipeline, and one of intervention, publication, attempt, webhook, staff_action, alert, circuit), and a comment every 15 s. It carries no personal data: a page refetches what it shows.",
+    responses: { 200: { description: "The stream of changes", schema: z.string(), mediaType: "text/event-stream" } },
+  },
   dashboardAttention: {
     route: "/api/dashboard/attention",
     method: "get",

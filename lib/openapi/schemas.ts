@@ -224,6 +224,23 @@ export const interventionDetailSchema = z
     blockers: z.array(z.string()),
     attempts: z.array(z.looseObject({})),
     webhookEvents: z.array(z.looseObject({})),
+    timeline: z
+      .object({
+        entries: z.array(
+          z.object({
+            key: z.string(),
+            kind: z.enum(["trigger", "attempt", "webhook", "outcome", "staff_action"]),
+            at: dateTime,
+            text: z.string(),
+            by: z.string(),
+            tone: z.enum(["success", "failure", "neutral"]),
+            details: z.array(z.string()),
+            responseExcerpt: z.string().nullable(),
+          }),
+        ),
+        truncated: z.boolean(),
+      })
+      .meta({ description: "Triggers, exchanges with Symphonics, its notifications, the pipeline's outcomes and staff actions in one list, newest first" }),
   })
   .meta({ id: "InterventionDetail", description: "The intervention page: the intervention, its dossier, problems and publication history" });
 

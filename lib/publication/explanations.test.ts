@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { attemptText, explainPublication, problemText, triggerText, type ExplainedPublication, type PipelineConditions } from "./explanations";
+import { attemptText, auditText, explainPublication, problemText, triggerText, webhookText, type ExplainedPublication, type PipelineConditions } from "./explanations";
 
 const at = (time: string) => new Date(`2026-12-01T${time}:00Z`);
 const now = at("14:03");
@@ -77,5 +77,15 @@ describe("the catalogue of codes", () => {
     expect(triggerText("retry", "token:workforce")).toBe("Automatic retry");
     expect(triggerText("manual", "operator@demo.local")).toBe("operator@demo.local (Publish/Retry now)");
     expect(triggerText("automatic", "token:workforce")).toBe("Automatic, after a change by token:workforce");
+  });
+
+  it("says what each notification told and how it was taken, and each audited change or action, in words", () => {
+    expect(webhookText({ type: "dossier.status_changed", status: "accepted", reason: null, outcome: "applied" })).toBe("Symphonics accepted it. Applied.");
+    expect(webhookText({ type: "dossier.status_changed", status: "processing", reason: null, outcome: "stale" })).toBe("Symphonics is checking it. Older than what we knew: kept, not applied.");
+    expect(webhookText({ type: "dossier.deleted", status: null, reason: null, outcome: "unknown_type" })).toBe("Symphonics sent a dossier.deleted notification. A kind of notification this product ignores.");
+    expect(auditText("intervention.patched", { from: "in_progress", to: "installation_done", documentsSigned: ["a.pdf"] })).toBe("The intervention changed: status in progress → installation done, 1 document signed.");
+    expect(auditText("publication.files_checked", { checked: 5, failed: 2 })).toBe("The files were checked: 2 of 5 files did not download.");
+    expect(auditText("publication.published", { dossierId: "dos_1", adopted: true })).toBe("Published: Symphonics already had dossier dos_1 under this reference, which was adopted.");
+    expect(auditText("something.new", null)).toBe("Recorded: something.new.");
   });
 });

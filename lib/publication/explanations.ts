@@ -286,3 +286,77 @@ function join(first: Explanation, second: Explanation): Explanation {
   }
   return { code: first.code, text: first.text + second.text, template: first.template + template, times };
 }
+
+/** How a notification from Symphonics was taken, in words. */
+const WEBHOOK_OUTCOMES: Record<string, string> = {
+  applied: "Applied.",
+  stale: "Older than what we knew: kept, not applied.",
+  unknown_type: "A kind of notification this product ignores.",
+  unknown_dossier: "About a dossier this product does not know.",
+  duplicate: "Already received.",
+};
+
+/** One notification Symphonics sent, in words: what it said and what this product did with it. */
+export function webhookText(event: { type: string; status: string | null; reason: string | null; outcome: string }): string {
+  const said = event.status && event.status in DOSSIER_WORDS ? `${DOSSIER_WORDS[event.status as DossierStatus]}.` : `Symphonics sent a ${event.type} notification.`;
+  const reason = event.reason ? ` ${rejectionText(event.reason)}` : "";
+  return `${said}${reason} ${WEBHOOK_OUTCOMES[event.outcome] ?? `Taken as ${event.outcome}.`}`;
+}
+
+const INTERVENTION_WORDS: Record<string, string> = {
+  scheduled: "scheduled",
+  in_progress: "in progress",
+  installation_done: "installation done",
+  published: "published",
+  cancelled: "cancelled",
+};
+const statusWords = (status: unknown) => INTERVENTION_WORDS[String(status)] ?? String(status);
+
+/**
+ * What an audit row of an intervention records (lib/audit.ts: the workforce application's
+ * changes, the pipeline's outcomes, staff actions), in words. `details` is the row's own.
+ */
+export function auditText(action: string, details: Record<string, unknown> | null): string {
+  const d = details ?? {};
+  switch (action) {
+    case "intervention.created":
+      return `The intervention was created (${statusWords(d.status)}).`;
+    case "intervention.replaced":
+      return d.from === d.to ? `The intervention's data was replaced (still ${statusWords(d.to)}).` : `The intervention's data was replaced: ${statusWords(d.from)} → ${statusWords(d.to)}.`;
+    case "intervention.patched": {
+      const parts = [
+        d.from !== undefined && `status ${statusWords(d.from)} → ${statusWords(d.to)}`,
+        d.contractSigned === true && "the contract signed",
+        d.contractSigned === false && "the contract signature removed",
+        Array.isArray(d.documentsSigned) && `${plural(d.documentsSigned.length, "document")} signed`,
+      ].filter(Boolean);
+      return parts.length ? `The intervention changed: ${parts.join(", ")}.` : "The intervention changed.";
+    }
+    case "publication.requested":
+      return d.scheduledFor ? "Publish/Retry now was asked for during a scheduled retry: it is sent at once." : "Publish/Retry now was asked for.";
+    case "publication.published":
+      return d.adopted ? `Published: Symphonics already had dossier ${String(d.dossierId)} under this reference, which was adopted.` : `Published: Symphonics holds dossier ${String(d.dossierId)}.`;
+    case "publication.needs_review":
+      return `Needs review: ${problemText(typeof d.code === "string" ? d.code : null)}`;
+    case "publication.failed":
+      return `Gave up after ${plural(Number(d.attempts ?? 0), "failed attempt")} in a row: a person must act.`;
+    case "publication.rejected":
+      return `Symphonics rejected dossier ${String(d.dossierId)}${d.source === "reconciliation" ? " (found when we looked it up)" : ""}: ${rejectionText(typeof d.reason === "string" ? d.reason : null)}`;
+    case "publication.dossier_not_found":
+      return `Symphonics no longer knows dossier ${String(d.dossierId)}: check with Symphonics before anything else.`;
+    case "publication.files_checked":
+      return Number(d.failed ?? 0) === 0
+        ? `The files were checked: all ${plural(Number(d.checked ?? 0), "file")} download.`
+        : `The files were checked: ${Number(d.failed)} of ${plural(Number(d.checked ?? 0), "file")} did not download.`;
+    case "publication.resolved":
+      return `Marked resolved: ${String(d.note ?? "")}`;
+    case "alert.acknowledged":
+      return "An alert about it was acknowledged.";
+    case "beneficiary.exported":
+      return "The beneficiary's data was exported.";
+    case "beneficiary.erased":
+      return "The beneficiary's personal data was erased.";
+    default:
+      return `Recorded: ${action}.`;
+  }
+}

@@ -3,6 +3,7 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { apiFetch } from "@/components/api";
+import { LIVE_SAFETY_NET_MS, useLive } from "@/components/live";
 import { useViewer } from "@/components/providers";
 import { QueryBoundary } from "@/components/states";
 import type { AttentionKind, AttentionList } from "@/lib/dashboard/attention";
@@ -43,6 +44,7 @@ function LeftOut({ items }: { items: AttentionList["items"] }) {
 export function AttentionView() {
   const viewer = useViewer();
   const client = useQueryClient();
+  const live = useLive();
   const [kind, setKind] = useState<AttentionKind | "">("");
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -52,7 +54,7 @@ export function AttentionView() {
     queryKey: ["attention", kind, cursor],
     queryFn: () => apiFetch<AttentionList>(`/api/dashboard/attention?${new URLSearchParams({ ...(kind ? { kind } : {}), ...(cursor ? { cursor } : {}) })}`),
     placeholderData: keepPreviousData,
-    refetchInterval: 15_000,
+    refetchInterval: live ? LIVE_SAFETY_NET_MS : 15_000,
   });
 
   const bulk = useBulkRetry(async () => {

@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { apiFetch, browserTimeZone } from "@/components/api";
+import { LIVE_SAFETY_NET_MS, useLive } from "@/components/live";
 import { QueryBoundary } from "@/components/states";
 import type { InterventionList } from "@/lib/dashboard/interventions";
 import { FILTER_KEYS, FiltersBar, isFiltered } from "./filters-bar";
@@ -12,6 +13,7 @@ import { isUnderway } from "@/lib/publication/status";
 
 /** The list's state lives in the URL (filters and page), so a view can be bookmarked or shared. */
 export function InterventionsView() {
+  const live = useLive();
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -28,8 +30,8 @@ export function InterventionsView() {
     queryKey: ["interventions", apiParams.toString()],
     queryFn: () => apiFetch<InterventionList>(`/api/dashboard/interventions?${apiParams}`),
     placeholderData: keepPreviousData,
-    // Tightens while a row is on its way, so a change shows within a second or two.
-    refetchInterval: (q) => (q.state.data?.items.some((item) => isUnderway(item.publicationStatus)) ? 1_000 : 30_000),
+    // Changes arrive as events (components/live.tsx); without them, polling tightens while a row is on its way.
+    refetchInterval: (q) => (live ? LIVE_SAFETY_NET_MS : q.state.data?.items.some((item) => isUnderway(item.publicationStatus)) ? 1_000 : 30_000),
   });
 
   function update(changes: Record<string, string | null>, keepPage = false) {

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { apiFetch, browserTimeZone } from "@/components/api";
+import { LIVE_SAFETY_NET_MS, useLive } from "@/components/live";
 import { duration, LocalTime, relativeTime } from "@/components/local-time";
 import { QueryBoundary } from "@/components/states";
 import { publicationLabels, publicationStates } from "@/components/status";
@@ -18,10 +19,11 @@ const percent = (share: number) => `${(share * 100).toFixed(share > 0 && share <
 
 export function OverviewView() {
   const [range, setRange] = useState<"24h" | "14d">("24h");
+  const live = useLive();
   const query = useQuery({
     queryKey: ["overview", range],
     queryFn: () => apiFetch<Overview>(`/api/dashboard/overview?range=${range}&tz=${encodeURIComponent(browserTimeZone())}`),
-    refetchInterval: REFRESH_MS,
+    refetchInterval: live ? LIVE_SAFETY_NET_MS : REFRESH_MS,
     placeholderData: (previous) => previous,
   });
 
@@ -35,7 +37,7 @@ export function OverviewView() {
               {query.isError ? (
                 <span className="text-red-700">Refresh failed ({query.error.message}); showing data from </span>
               ) : (
-                "Refreshes by itself every 10 s · updated "
+                live ? "Live: each change shows as it happens · updated " : "Refreshes by itself every 10 s · updated "
               )}
               <LocalTime value={data.generatedAt} withSeconds />
               {query.isFetching && " · refreshing…"}

@@ -3,11 +3,12 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { apiFetch } from "@/components/api";
+import { LIVE_SAFETY_NET_MS, useLive } from "@/components/live";
 import { EmptyState, QueryBoundary } from "@/components/states";
 import { interventionLabels, PublicationBadge } from "@/components/status";
 import type { InterventionDetail } from "@/lib/dashboard/intervention-detail";
 import { DossierPanel } from "./dossier-panel";
-import { AttemptsPanel, WebhookEventsPanel } from "./history-panels";
+import { TimelinePanel } from "./history-panels";
 import { BeneficiaryPanel, DocumentsPanel, InstallationPanel, PhotosPanel } from "./intervention-data-panels";
 import { ProblemsPanel } from "./problems-panel";
 import { ResolutionPanel } from "./resolution-panel";
@@ -15,11 +16,12 @@ import { SynchronisationPanel } from "./synchronisation-panel";
 import { isUnderway } from "@/lib/publication/status";
 
 export function InterventionView({ reference }: { reference: string }) {
+  const live = useLive();
   const query = useQuery({
     queryKey: ["intervention", reference],
     queryFn: () => apiFetch<InterventionDetail>(`/api/dashboard/interventions/${encodeURIComponent(reference)}`),
-    // While a publication is on its way, the page follows it closely.
-    refetchInterval: (q) => (q.state.data && isUnderway(q.state.data.publication.status) ? 1_000 : 15_000),
+    // Changes arrive as events (components/live.tsx); without them, the page follows a publication on its way closely.
+    refetchInterval: (q) => (live ? LIVE_SAFETY_NET_MS : q.state.data && isUnderway(q.state.data.publication.status) ? 1_000 : 15_000),
   });
 
   return (
@@ -56,8 +58,7 @@ export function InterventionView({ reference }: { reference: string }) {
           <DocumentsPanel documents={detail.documents} />
           <PhotosPanel photos={detail.photos} />
           <DossierPanel detail={detail} />
-          <AttemptsPanel attempts={detail.attempts} />
-          <WebhookEventsPanel events={detail.webhookEvents} />
+          <TimelinePanel timeline={detail.timeline} />
         </div>
       )}
     </QueryBoundary>

@@ -55,6 +55,9 @@ describe("GET /api/dashboard/interventions/{reference}", () => {
     expect(body.publication).toMatchObject({ status: "failed", dossier_id: "dos_42", attempt_count: 2 });
     expect(body.attempts.map((a) => a.outcome)).toEqual(["rate_limited", "retryable"]);
     expect(body.webhookEvents).toMatchObject([{ type: "dossier.status_changed", status: "processing" }]);
+    // The page's one history: the creation, both exchanges (who or what made each) and the notification.
+    expect(body.timeline.entries.map((entry) => entry.kind).sort()).toEqual(["attempt", "attempt", "trigger", "webhook"]);
+    expect(body.timeline.entries.filter((entry) => entry.kind === "attempt").map((entry) => entry.by)).toEqual(expect.arrayContaining(["Automatic retry", "Automatic"]));
     expect(body.blockers).toEqual([]);
   });
 
