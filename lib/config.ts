@@ -79,10 +79,20 @@ const configSchema = z
     /** ...for this long before a single probe may go through. */
     CIRCUIT_COOLDOWN_SECONDS: z.coerce.number().positive().default(30),
     /**
-     * A published dossier whose status is not final and of which nothing was heard (webhook or
-     * lookup) for this long is looked up at Symphonics (lost webhooks); fractions allowed for tests.
+     * A published dossier whose status is still not final this long after it was created is looked
+     * up at Symphonics (lost webhooks), then again at each RECONCILE_THEN_MINUTES after creation,
+     * then every RECONCILE_REPEAT_MINUTES, until RECONCILE_GIVE_UP_DAYS: then a person is asked to
+     * check it. A lookup is skipped while news (a webhook or a lookup) is younger than
+     * RECONCILE_AFTER_MINUTES. Fractions allowed for tests.
      */
-    RECONCILE_AFTER_MINUTES: z.coerce.number().positive().max(10_080).default(30),
+    RECONCILE_AFTER_MINUTES: z.coerce.number().positive().max(10_080).default(15),
+    RECONCILE_THEN_MINUTES: z
+      .string()
+      .regex(/^\s*(\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*)?\s*$/, "must be minutes separated by commas, e.g. 60,360")
+      .default("60,360")
+      .transform((list) => list.split(",").filter((item) => item.trim() !== "").map(Number).sort((a, b) => a - b)),
+    RECONCILE_REPEAT_MINUTES: z.coerce.number().positive().default(1440),
+    RECONCILE_GIVE_UP_DAYS: z.coerce.number().positive().max(365).default(14),
     /** How often each worker looks for such dossiers. */
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
     /** Jobs a worker fetches at once, and how many such batches it runs side by side. */

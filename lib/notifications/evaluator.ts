@@ -92,11 +92,11 @@ async function resolveClearedPipelineAlerts(db: Executor): Promise<number> {
       sql`not exists (select 1 from publications p where p.intervention_id = ${alerts.interventionId} and p.status = 'failed')`,
     )!,
   );
-  // Rejected or lost dossier: cleared once the intervention no longer waits for review (corrected and sent again).
+  // Rejected, lost or never decided dossier: cleared once the intervention no longer waits for review (corrected and sent again).
   resolved += await resolveAlerts(
     db,
     and(
-      inArray(alerts.kind, ["dossier_rejected", "dossier_not_found"]),
+      inArray(alerts.kind, ["dossier_rejected", "dossier_not_found", "dossier_status_unsettled"]),
       sql`not exists (select 1 from publications p where p.intervention_id = ${alerts.interventionId} and p.status = 'needs_review')`,
     )!,
   );
