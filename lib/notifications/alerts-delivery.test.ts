@@ -6,6 +6,7 @@ import { raiseAlert } from "@/lib/alerts/alerts";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { putIntervention } from "@/lib/interventions/intake";
 import { sampleInterventionInput } from "@/lib/interventions/sample";
+import { overview } from "@/lib/dashboard/overview";
 import { metrics } from "@/lib/observability/metrics";
 import { runAlertCycle } from "./alert-cycle";
 import { configuredChannels } from "./channels";
@@ -216,6 +217,9 @@ describe("auto-resolution", () => {
     expect(silence).toBeLessThan(5500);
     const [alert] = await db.select().from(alerts).where(eq(alerts.groupKey, "webhook:silent"));
     expect(alert).toMatchObject({ kind: "symphonics_webhooks_silent", severity: "warning", resolvedAt: null });
+    // On the overview with the other open alerts.
+    const shown = await overview(db, { range: "24h", tz: { kind: "name", name: "UTC" } });
+    expect(shown.alerts).toContainEqual(expect.objectContaining({ kind: "symphonics_webhooks_silent", message: expect.stringContaining("no webhook for 90 min") }));
 
     await db.insert(webhookEvents).values({ webhookId: `msg_heard_${process.pid}`, type: "dossier.processing", outcome: "applied" });
     expect((await cycle()).resolved).toBe(1);
