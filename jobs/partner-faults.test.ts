@@ -108,7 +108,7 @@ describe("a storm of 503 and 429 with Retry-After", () => {
       // not get the answer learns of it through PostgreSQL once the other has written it: on a loaded
       // machine that takes longer, so a request sent meanwhile was not sent knowingly early. Later
       // than this, it was.
-      const propagationMs = 300;
+      const propagationMs = 200;
       const latest = Math.max(0, ...during.map((r) => r.msAfterAnnouncement));
       console.info(
         `storm: ${stats.requests} requests, ${stats.holdsAnnounced} Retry-After announced, ${stats.inFlightAtAnnouncement} within 50 ms of an announcement, ${stats.requestsDuringHolds} later (latest ${latest} ms after it)`,
