@@ -227,6 +227,8 @@ export const publications = pgTable(
      * A dossier not final whose news is old is looked up (lib/publication/reconcile.ts).
      */
     dossierStatusCheckedAt: timestamptz("dossier_status_checked_at"),
+    /** The reconciler's next lookup on its widening schedule; null before the first (lib/publication/reconcile-schedule.ts). */
+    dossierStatusNextCheckAt: timestamptz("dossier_status_next_check_at"),
     rejectionReason: text("rejection_reason"),
     /** Photos Symphonics has confirmed, so an interrupted batch sequence resumes where it stopped. */
     photosSent: integer("photos_sent").notNull().default(0),
@@ -253,9 +255,9 @@ export const publications = pgTable(
     index("publications_status_updated_at_idx").on(t.status, t.updatedAt.desc()),
     uniqueIndex("publications_dossier_id_key").on(t.dossierId),
     index("publications_next_attempt_at_idx").on(t.nextAttemptAt),
-    // The reconciler's oldest-news-first scan over published dossiers still awaiting a final status.
-    index("publications_dossier_news_idx")
-      .on(sql`coalesce(${t.dossierStatusCheckedAt}, ${t.publishedAt})`)
+    // The reconciler's most-overdue-first scan over published dossiers still awaiting a final status.
+    index("publications_dossier_lookup_idx")
+      .on(sql`coalesce(${t.dossierStatusNextCheckAt}, ${t.publishedAt})`)
       .where(sql`${t.status} = 'published' and ${t.dossierStatus} in ('received', 'processing')`),
   ],
 );

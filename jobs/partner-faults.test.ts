@@ -74,12 +74,57 @@ describe("a 503 with Retry-After", () => {
     const inFlightMs = 50;
     const early = requests.filter((r) => Date.parse(r.at) > start + inFlightMs && Date.parse(r.at) < start + 2000);
     expect(early).toEqual([]);
+    // The sandbox's own count agrees: nothing arrived during a hold it announced.
+    expect(sandbox.stats()).toMatchObject({ requestsDuringHolds: 0 });
+    expect(sandbox.ledger().requestsDuringHolds).toEqual([]);
     expect(sandbox.ledger().dossiers).toHaveLength(ids.length);
   }, 180_000);
 });
 
+describe("a storm of 503 and 429 with Retry-After", () => {
+  it("two workers send nothing during any hold the sandbox announced, and everything is published exactly once", async () => {
+    sandbox.reset();
+    // Our pace (150/s) above Symphonics' bucket (20/s, bursts of 10): real 429s, on top of injected
+    // 503s and 429s (Retry-After: 1) and a maintenance window.
+    sandbox.setRateLimit({ perSecond: 20, burst: 10 });
+    sandbox.setFaults({ errorRate: 0.3 });
+    startWorker({});
+    startWorker({});
+    try {
+      const ids: string[] = [];
+      const references: string[] = [];
+      for (let i = 0; i < 40; i += 1) {
+        const { id, reference } = await eligible();
+        ids.push(id);
+        references.push(reference);
+      }
+      await waitFor(async () => sandbox.stats().holdsAnnounced >= 3, { timeoutMs: 60_000 });
+      sandbox.startMaintenance(2);
+      await waitFor(async () => (await publishedCount(ids)) === ids.length, { timeoutMs: 150_000, describe: async () => `${await publishedCount(ids)} published` });
+
+      const stats = sandbox.stats();
+      const during = sandbox.ledger().requestsDuringHolds;
+      // The sandbox counts a request as early from 50 ms after the announcement. A worker that did
+      // not get the answer learns of it through PostgreSQL once the other has written it: on a loaded
+      // machine that takes longer, so a request sent meanwhile was not sent knowingly early. Later
+      // than this, it was.
+      const propagationMs = 200;
+      const latest = Math.max(0, ...during.map((r) => r.msAfterAnnouncement));
+      console.info(
+        `storm: ${stats.requests} requests, ${stats.holdsAnnounced} Retry-After announced, ${stats.inFlightAtAnnouncement} within 50 ms of an announcement, ${stats.requestsDuringHolds} later (latest ${latest} ms after it)`,
+      );
+      expect(stats.holdsAnnounced).toBeGreaterThan(3);
+      expect(during.filter((r) => r.msAfterAnnouncement > propagationMs)).toEqual([]);
+      for (const reference of references) expect(sandbox.ledger().countsByExternalReference[reference]).toBe(1);
+    } finally {
+      sandbox.setFaults({ errorRate: 0 });
+      sandbox.setRateLimit(false);
+    }
+  }, 200_000);
+});
+
 describe("a large dossier under faults", () => {
-  it("2,000 photos with 30 % of calls failing: each confirmed batch resets the backoff, so it completes in bounded time", async () => {
+  it("2,000 photos with 30 % of calls failing: a failed batch is retried within the run and each confirmed batch resets the backoff, so it completes well within 3 minutes", async () => {
     sandbox.reset();
     // A backoff long enough that failures piling up would show: 0.5 s doubling to 30 s.
     startWorker({ PUBLISH_RETRY_BASE_SECONDS: "0.5", PUBLISH_RETRY_CAP_SECONDS: "30", CIRCUIT_FAILURE_THRESHOLD: "1000" });
@@ -102,6 +147,8 @@ describe("a large dossier under faults", () => {
       expect(sandbox.ledger().countsByExternalReference[reference]).toBe(1);
       // Without the reset, failures accumulate over the 40 calls and the backoff reaches its 30 s cap.
       expect(worstFailures).toBeLessThan(6);
+      console.info(`2,000-photo dossier under 30 % faults: published in ${(elapsed / 1000).toFixed(1)} s, worst consecutive failures ${worstFailures}`);
+      // The issue's bound is 3 minutes; this test has held the tighter 2 since before in-run retries.
       expect(elapsed).toBeLessThan(120_000);
     } finally {
       sandbox.setFaults({ errorRate: 0 });

@@ -11,6 +11,7 @@ import { observeJobAttempt } from "@/lib/observability/jobs";
 import { runPublications, type PublicationDeps } from "@/lib/publication/publish";
 import { createPublicationQueue, type PublicationJobData } from "@/lib/publication/queue";
 import { reconcileDossierStatuses } from "@/lib/publication/reconcile";
+import { reconcileSchedule } from "@/lib/publication/reconcile-schedule";
 import { pipelineSettings } from "@/lib/publication/settings";
 import { databaseTokenStore } from "@/lib/publication/shared-token";
 import { requeueOrphans } from "@/lib/publication/sweeper";
@@ -115,7 +116,7 @@ export async function startPublicationWorker(config: Config, logger: Logger): Pr
   // Repairs dossier statuses whose webhooks were lost; one round at a time in this process.
   let reconciling: Promise<void> | null = null;
   const reconcile = () => {
-    reconciling ??= reconcileDossierStatuses({ ...deps, afterMs: config.RECONCILE_AFTER_MINUTES * 60_000 })
+    reconciling ??= reconcileDossierStatuses({ ...deps, schedule: reconcileSchedule(config) })
       .then((round) => {
         if (round.reconciled > 0 || round.notFound > 0) logger.info(round, "reconciled dossier statuses");
       })

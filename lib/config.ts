@@ -45,6 +45,8 @@ const configSchema = z
     /** This many webhook signature failures within the window raise an alert. */
     ALERT_SIGNATURE_FAILURES: z.coerce.number().int().min(1).default(10),
     ALERT_SIGNATURE_WINDOW_SECONDS: z.coerce.number().positive().default(300),
+    /** Symphonics sending no webhook for this long while dossiers await its decision raises an alert. */
+    WEBHOOK_SILENCE_ALERT_MINUTES: z.coerce.number().positive().default(60),
     /** Readiness reports the worker missing when no worker heartbeat is younger than this. */
     WORKER_HEARTBEAT_MAX_AGE_SECONDS: z.coerce.number().positive().default(60),
     /** Stored Symphonics responses, attempt messages and webhook payloads are purged after this many days. */
@@ -61,6 +63,13 @@ const configSchema = z
     PUBLISH_RETRY_BUDGET_SECONDS: z.coerce.number().positive().default(86_400),
     /** Consecutive failures of one publication that raise an alert. */
     PUBLISH_ALERT_AFTER_FAILURES: z.coerce.number().int().min(1).default(5),
+    /**
+     * A photo batch of a large dossier that fails for a transient reason is sent again within the
+     * run, up to this many times, after a jittered pause starting at about PUBLISH_BATCH_RETRY_PAUSE_SECONDS
+     * and doubling (and never before a Retry-After), before the run schedules its retry.
+     */
+    PUBLISH_BATCH_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+    PUBLISH_BATCH_RETRY_PAUSE_SECONDS: z.coerce.number().min(0).max(60).default(0.5),
     /**
      * Our pace toward Symphonics, shared by every worker: its own 20/s with bursts of 40. The
      * limiter also believes Symphonics' RateLimit-Remaining when lower, so it never runs ahead of
@@ -79,10 +88,20 @@ const configSchema = z
     /** ...for this long before a single probe may go through. */
     CIRCUIT_COOLDOWN_SECONDS: z.coerce.number().positive().default(30),
     /**
-     * A published dossier whose status is not final and of which nothing was heard (webhook or
-     * lookup) for this long is looked up at Symphonics (lost webhooks); fractions allowed for tests.
+     * A published dossier whose status is still not final this long after it was created is looked
+     * up at Symphonics (lost webhooks), then again at each RECONCILE_THEN_MINUTES after creation,
+     * then every RECONCILE_REPEAT_MINUTES, until RECONCILE_GIVE_UP_DAYS: then a person is asked to
+     * check it. A lookup is skipped while news (a webhook or a lookup) is younger than
+     * RECONCILE_AFTER_MINUTES. Fractions allowed for tests.
      */
-    RECONCILE_AFTER_MINUTES: z.coerce.number().positive().max(10_080).default(30),
+    RECONCILE_AFTER_MINUTES: z.coerce.number().positive().max(10_080).default(15),
+    RECONCILE_THEN_MINUTES: z
+      .string()
+      .regex(/^\s*(\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*)?\s*$/, "must be minutes separated by commas, e.g. 60,360")
+      .default("60,360")
+      .transform((list) => list.split(",").filter((item) => item.trim() !== "").map(Number).sort((a, b) => a - b)),
+    RECONCILE_REPEAT_MINUTES: z.coerce.number().positive().default(1440),
+    RECONCILE_GIVE_UP_DAYS: z.coerce.number().positive().max(365).default(14),
     /** How often each worker looks for such dossiers. */
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
     /** Jobs a worker fetches at once, and how many such batches it runs side by side. */

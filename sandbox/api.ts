@@ -8,6 +8,7 @@ import type { FaultSettings } from "./faults";
 import { injectedError, refusedFieldErrors } from "./faults";
 import type { Body, Outcome, Reply } from "./http";
 import { json, mediaType, parseJson, problem, readBody, validationProblem } from "./http";
+import type { RetryAfterHolds } from "./holds";
 import { fingerprint, IDEMPOTENCY_KEY, type IdempotencyStore } from "./idempotency";
 import type { Processor } from "./processing";
 import type { ClientRateLimiter } from "./rate-limit";
@@ -24,12 +25,16 @@ export interface ApiDeps {
   /** End of a maintenance window (epoch ms), 0 when none: every /v1 request gets 503 until then. */
   maintenanceUntil: () => number;
   random: () => number;
+  /** Retry-After holds announced, to record requests that arrive during one. */
+  holds: RetryAfterHolds;
 }
 
 /** Filled in while handling, for the ledger's request log. */
 export interface RequestFacts {
   clientId: string | null;
   idempotencyKey: string | null;
+  /** When the request arrived (epoch ms). */
+  arrivedAt: number;
 }
 
 type Handler = (grant: Grant, facts: RequestFacts) => Reply | Promise<Outcome>;
@@ -57,6 +62,7 @@ export class DossierApi {
       return withHeaders(reply, deps.limiter.uncharged());
     }
     facts.clientId = grant.clientId;
+    deps.holds.arrived(grant.clientId, req.method ?? "", `/crm/v1/${path}`, facts.arrivedAt);
     const limit = deps.limiter.take(grant.clientId);
     if (!limit.allowed) {
       const reply = problem(429, "rate_limited", "Too many requests for this client", {

@@ -14,6 +14,10 @@ export class BoundedList<T> {
     }
   }
 
+  size(): number {
+    return this.items.length;
+  }
+
   toArray(): T[] {
     return [...this.items.slice(this.start), ...this.items.slice(0, this.start)];
   }

@@ -10,6 +10,8 @@ import type { BucketSettings } from "./rate-limit";
 
 export interface ControlTarget {
   ledger(): unknown;
+  stats(): unknown;
+  setWebhooks(enabled: boolean): void;
   faults(): FaultSettings;
   setFaults(f: Partial<FaultSettings>): void;
   setRateLimit(r: BucketSettings | false): void;
@@ -17,6 +19,8 @@ export interface ControlTarget {
   startMaintenance(seconds: number): void;
   reset(): void;
 }
+
+const webhooksBody = z.strictObject({ enabled: z.boolean() });
 
 const maintenanceBody = z.strictObject({ seconds: z.number().positive().max(3600) });
 
@@ -47,6 +51,14 @@ export async function handleControl(req: IncomingMessage, path: string, target: 
       return json(200, { status: "ok" });
     case "GET ledger":
       return json(200, target.ledger());
+    case "GET stats":
+      return json(200, target.stats());
+    case "PUT webhooks": {
+      const body = await readJson(req, webhooksBody);
+      if (!body.ok) return body.reply;
+      target.setWebhooks(body.value.enabled);
+      return json(200, { enabled: body.value.enabled });
+    }
     case "PUT faults": {
       const patch = await readJson(req, faultSettingsPatch);
       if (!patch.ok) return patch.reply;

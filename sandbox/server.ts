@@ -10,6 +10,7 @@ import { BoundedList } from "./bounded-list";
 import { handleControl } from "./control";
 import { DossierStore, dossierView } from "./dossiers";
 import { applyFaults, NO_FAULTS, type FaultSettings } from "./faults";
+import { RetryAfterHolds, type EarlyRequest, type HoldStats } from "./holds";
 import { problem, readBody, type Outcome } from "./http";
 import { IdempotencyStore } from "./idempotency";
 import { Processor } from "./processing";
@@ -35,6 +36,13 @@ export interface SandboxOptions {
   webhookUrl?: string;
   /** "whsec_<base64>" per Standard Webhooks; required with webhookUrl. */
   webhookSecret?: string;
+  /** false: no status webhook is sent, even with webhookUrl (as if every one were lost); default true. */
+  webhooks?: boolean;
+  /**
+   * A request arriving this soon after a Retry-After was announced to its client was on its way
+   * before the client could read it, and is not counted as early; default 50 ms.
+   */
+  holdGraceMs?: number;
   /** Delay between the received → processing → accepted|rejected steps; default 200 ms. */
   processingDelayMs?: number;
   /** Local-only: download https://host/path as http://host/path. Validation still requires https. */
@@ -77,6 +85,15 @@ export interface Ledger {
   /** Dossiers created per externalReference (across clients). */
   countsByExternalReference: Record<string, number>;
   tokensIssued: number;
+  /** Requests that arrived during a Retry-After this sandbox had announced to their client (last 10,000). */
+  requestsDuringHolds: EarlyRequest[];
+}
+
+/** GET /_sandbox/stats: counts a test can assert on without reading the whole ledger. */
+export interface SandboxStats extends HoldStats {
+  requests: number;
+  tokensIssued: number;
+  webhooksEnabled: boolean;
 }
 
 export interface RunningSandbox {
@@ -89,7 +106,10 @@ export interface RunningSandbox {
   revokeAllTokens(): void;
   /** Every /v1 request is answered `503 maintenance` with Retry-After for the next `seconds`. */
   startMaintenance(seconds: number): void;
+  /** Turns status webhooks off (lost) or on again; dossiers still change status. */
+  setWebhooks(enabled: boolean): void;
   ledger(): Ledger;
+  stats(): SandboxStats;
   reset(): void;
 }
 
@@ -114,6 +134,8 @@ const optionsSchema = z
       .string()
       .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be "whsec_" followed by base64')
       .optional(),
+    webhooks: z.boolean().default(true),
+    holdGraceMs: z.number().int().min(0).default(50),
     processingDelayMs: z.number().int().min(0).default(200),
     fetchHttpsAsHttp: z.boolean().default(false),
     logger: z.boolean().default(false),
@@ -127,6 +149,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   let faults = applyFaults(NO_FAULTS, initialFaults ?? {});
   let rateLimit: BucketSettings | false = config.rateLimit;
   let maintenanceUntil = 0;
+  let webhooksEnabled = config.webhooks;
   const logger: Logger | null = config.logger ? pino({ name: "symphonics-sandbox" }) : null;
 
   const tokens = new TokenStore();
@@ -135,6 +158,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const idempotency = new IdempotencyStore();
   const dossiers = new DossierStore();
   const requests = new BoundedList<LedgerRequest>(REQUEST_LOG_SIZE);
+  const holds = new RetryAfterHolds(config.holdGraceMs);
   const webhooks =
     config.webhookUrl && config.webhookSecret
       ? new WebhookDispatcher({ url: config.webhookUrl, secret: config.webhookSecret, faults: () => faults, random })
@@ -142,7 +166,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const processor = new Processor({
     delayMs: config.processingDelayMs,
     fetchHttpsAsHttp: config.fetchHttpsAsHttp,
-    onStatusChange: (dossier) => webhooks?.statusChanged(dossier),
+    onStatusChange: (dossier) => {
+      if (webhooksEnabled) webhooks?.statusChanged(dossier);
+    },
   });
   const tokenEndpoint = new TokenEndpoint({
     clients: config.clients,
@@ -150,7 +176,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     lifetimeSeconds: () => config.tokenLifetimeSeconds,
     limiter: tokenLimiter,
   });
-  const api = new DossierApi({ tokens, limiter, idempotency, dossiers, processor, faults: () => faults, maintenanceUntil: () => maintenanceUntil, random });
+  const api = new DossierApi({ tokens, limiter, idempotency, dossiers, processor, faults: () => faults, maintenanceUntil: () => maintenanceUntil, random, holds });
 
   const ledger = (): Ledger => ({
     dossiers: [...dossiers.all()].map((d) => ({
@@ -163,10 +189,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     webhooks: webhooks?.list() ?? [],
     countsByExternalReference: Object.fromEntries(dossiers.createdPerReference),
     tokensIssued: tokens.issued,
+    requestsDuringHolds: holds.list(),
   });
+  const stats = (): SandboxStats => ({ ...holds.counts(), requests: requests.size(), tokensIssued: tokens.issued, webhooksEnabled });
 
   const control = {
     ledger,
+    stats,
+    setWebhooks: (enabled: boolean) => {
+      webhooksEnabled = enabled;
+    },
     faults: () => faults,
     setFaults: (patch: Partial<FaultSettings>) => {
       faults = applyFaults(faults, patch);
@@ -186,6 +218,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       dossiers.clear();
       idempotency.clear();
       requests.clear();
+      holds.clear();
       limiter.configure(rateLimit);
       tokenLimiter?.clear();
       tokens.issued = 0;
@@ -193,7 +226,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   };
 
   async function respond(req: IncomingMessage): Promise<{ outcome: Outcome; facts: RequestFacts; logged: boolean }> {
-    const facts: RequestFacts = { clientId: null, idempotencyKey: null };
+    const facts: RequestFacts = { clientId: null, idempotencyKey: null, arrivedAt: Date.now() };
     const url = req.url ?? "/";
     const queryStart = url.indexOf("?");
     const path = queryStart < 0 ? url : url.slice(0, queryStart);
@@ -222,7 +255,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     } catch (error) {
       logger?.error({ err: error }, "unexpected error");
       if (!logger) console.error("symphonics sandbox: unexpected error", error);
-      result = { outcome: problem(500, "internal_error", "Unexpected sandbox error"), facts: { clientId: null, idempotencyKey: null }, logged: true };
+      result = { outcome: problem(500, "internal_error", "Unexpected sandbox error"), facts: { clientId: null, idempotencyKey: null, arrivedAt: Date.now() }, logged: true };
     }
     const { outcome, facts, logged } = result;
     if ("lost" in outcome) {
@@ -231,6 +264,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     } else {
       res.writeHead(outcome.status, { ...outcome.headers, "Content-Length": String(Buffer.byteLength(outcome.body)) });
       res.end(outcome.body);
+      const retryAfter = outcome.headers["Retry-After"];
+      const refused = outcome.status === 429 || outcome.status >= 500;
+      if (refused && retryAfter !== undefined && facts.clientId && req.url?.startsWith("/crm/v1/")) holds.announce(facts.clientId, Number(retryAfter), Date.now());
     }
     const status = "lost" in outcome ? null : outcome.status;
     if (logged) {
@@ -276,7 +312,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     setRateLimit: control.setRateLimit,
     revokeAllTokens: () => void tokens.revokeAll(),
     startMaintenance: control.startMaintenance,
+    setWebhooks: control.setWebhooks,
     ledger,
+    stats,
     reset: control.reset,
   };
 }

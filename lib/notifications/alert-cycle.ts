@@ -11,6 +11,7 @@ type AlertConfig = Pick<
   | "ALERT_OLDEST_JOB_SECONDS"
   | "ALERT_SIGNATURE_FAILURES"
   | "ALERT_SIGNATURE_WINDOW_SECONDS"
+  | "WEBHOOK_SILENCE_ALERT_MINUTES"
   | "ALERT_DIGEST_SECONDS"
   | "PUBLIC_BASE_URL"
 >;
@@ -22,6 +23,7 @@ export async function runAlertCycle(db: Database, config: AlertConfig, channels:
     oldestJobSeconds: config.ALERT_OLDEST_JOB_SECONDS,
     signatureFailures: config.ALERT_SIGNATURE_FAILURES,
     signatureWindowSeconds: config.ALERT_SIGNATURE_WINDOW_SECONDS,
+    webhookSilenceSeconds: config.WEBHOOK_SILENCE_ALERT_MINUTES * 60,
   });
   const delivery = await deliverPendingAlerts(db, channels, { digestSeconds: config.ALERT_DIGEST_SECONDS, appUrl: `${config.PUBLIC_BASE_URL}/` });
   return { ...evaluation, delivery };

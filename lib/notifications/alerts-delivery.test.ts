@@ -1,11 +1,13 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { alerts, publications } from "@/db/schema";
+import { alerts, publications, webhookEvents } from "@/db/schema";
 import { useTestDatabase } from "@/db/testing";
 import { raiseAlert } from "@/lib/alerts/alerts";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { putIntervention } from "@/lib/interventions/intake";
 import { sampleInterventionInput } from "@/lib/interventions/sample";
+import { overview } from "@/lib/dashboard/overview";
+import { metrics } from "@/lib/observability/metrics";
 import { runAlertCycle } from "./alert-cycle";
 import { configuredChannels } from "./channels";
 import { startSmtpListener, startWebhookListener } from "./test-support";
@@ -28,6 +30,7 @@ const settings = {
   ALERT_OLDEST_JOB_SECONDS: 900,
   ALERT_SIGNATURE_FAILURES: 5,
   ALERT_SIGNATURE_WINDOW_SECONDS: 300,
+  WEBHOOK_SILENCE_ALERT_MINUTES: 60,
   ALERT_DIGEST_SECONDS: 900,
   PUBLIC_BASE_URL: "https://publisher.example",
 };
@@ -192,6 +195,42 @@ describe("auto-resolution", () => {
     expect((await cycle()).raised).toEqual(["webhook:signature_failures"]);
     await db.execute(sql`update webhook_signature_failures set minute = minute - interval '10 minutes'`);
     expect((await cycle()).resolved).toBe(1);
+  });
+
+  it("raises Symphonics' webhook silence while dossiers await its decision, in the metric too, and resolves it when a webhook comes", async () => {
+    const gauge = async (name: string) => (await metrics().registry.getSingleMetric(name)!.get()).values[0]?.value;
+    const [waiting] = await createInterventions(1, "INT-SILENT");
+    const awaiting = { status: "published" as const, dossierId: `dos_silent_${process.pid}`, dossierStatus: "received" as const, publishedAt: sql`now() - interval '30 minutes'` };
+    await db.update(publications).set(awaiting).where(eq(publications.interventionId, waiting!.id));
+    // Sent 30 min ago, nothing heard since: silent, not yet for long enough.
+    expect((await cycle()).raised).not.toContain("webhook:silent");
+    expect(await gauge("symphonics_dossiers_awaiting_final_status")).toBe(1);
+    expect(await gauge("symphonics_webhook_silence_seconds")).toBeGreaterThanOrEqual(1800);
+
+    await db.update(publications).set({ publishedAt: sql`now() - interval '3 hours'` }).where(eq(publications.interventionId, waiting!.id));
+    // A webhook 90 min ago, about another dossier: the silence runs from it.
+    await db.insert(webhookEvents).values({ webhookId: `msg_silent_${process.pid}`, type: "dossier.accepted", outcome: "applied", receivedAt: sql`now() - interval '90 minutes'` });
+    expect((await cycle()).raised).toContain("webhook:silent");
+    expect(smtp.received.at(-1)!.data).toContain("Symphonics has sent no webhook for 90 min while 1 dossiers await its decision");
+    const silence = await gauge("symphonics_webhook_silence_seconds");
+    expect(silence).toBeGreaterThanOrEqual(5400);
+    expect(silence).toBeLessThan(5500);
+    const [alert] = await db.select().from(alerts).where(eq(alerts.groupKey, "webhook:silent"));
+    expect(alert).toMatchObject({ kind: "symphonics_webhooks_silent", severity: "warning", resolvedAt: null });
+    // On the overview with the other open alerts.
+    const shown = await overview(db, { range: "24h", tz: { kind: "name", name: "UTC" } });
+    expect(shown.alerts).toContainEqual(expect.objectContaining({ kind: "symphonics_webhooks_silent", message: expect.stringContaining("no webhook for 90 min") }));
+
+    await db.insert(webhookEvents).values({ webhookId: `msg_heard_${process.pid}`, type: "dossier.processing", outcome: "applied" });
+    expect((await cycle()).resolved).toBe(1);
+    expect(await gauge("symphonics_webhook_silence_seconds")).toBeLessThan(60);
+
+    // Nothing awaits a decision: no silence to speak of, however old the last webhook.
+    await db.update(webhookEvents).set({ receivedAt: sql`now() - interval '5 hours'` });
+    await db.update(publications).set({ dossierStatus: "accepted" }).where(eq(publications.interventionId, waiting!.id));
+    expect((await cycle()).raised).not.toContain("webhook:silent");
+    expect(await gauge("symphonics_webhook_silence_seconds")).toBe(0);
+    expect(await gauge("symphonics_dossiers_awaiting_final_status")).toBe(0);
   });
 
   it("resolves refused credentials once Symphonics accepts an exchange again", async () => {

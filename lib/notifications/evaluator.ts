@@ -12,6 +12,8 @@ export interface EvaluationSettings {
   oldestJobSeconds: number;
   signatureFailures: number;
   signatureWindowSeconds: number;
+  /** No webhook for this long while dossiers await a final status raises an alert. */
+  webhookSilenceSeconds: number;
 }
 
 /** Kinds raised here; the pipeline raises the others inline (lib/publication, webhooks). */
@@ -19,11 +21,13 @@ const evaluatedKinds = {
   circuitOpenTooLong: "symphonics_circuit_open_too_long",
   queueStalled: "publication_queue_stalled",
   signatureFailures: "webhook_signature_failures",
+  webhooksSilent: "symphonics_webhooks_silent",
 } as const;
 
 /**
  * Raises the alerts whose condition is a state that lasts rather than an event (the circuit open
- * too long, the queue not draining, a burst of forged or stale webhooks) and resolves every
+ * too long, the queue not draining, a burst of forged or stale webhooks, webhooks silent while
+ * dossiers await Symphonics' decision) and resolves every
  * alert, inline ones included, whose condition has cleared. Runs every ALERT_EVALUATION_SECONDS.
  */
 export async function evaluateAlerts(db: Executor, settings: EvaluationSettings): Promise<{ raised: string[]; resolved: number }> {
@@ -69,6 +73,17 @@ export async function evaluateAlerts(db: Executor, settings: EvaluationSettings)
     raised.push(signatureKey);
   } else resolved += await resolveAlerts(db, eq(alerts.groupKey, signatureKey));
 
+  const silenceKey = "webhook:silent";
+  if (state.dossiersAwaitingFinalStatus > 0 && state.webhookSilenceSeconds >= settings.webhookSilenceSeconds) {
+    await raiseAlert(db, {
+      kind: evaluatedKinds.webhooksSilent,
+      groupKey: silenceKey,
+      severity: "warning",
+      message: `Symphonics has sent no webhook for ${Math.round(state.webhookSilenceSeconds / 60)} min while ${state.dossiersAwaitingFinalStatus} dossiers await its decision: check that the webhook URL and secret registered at Symphonics are ours and that webhooks reach us. Their statuses are looked up meanwhile.`,
+    });
+    raised.push(silenceKey);
+  } else resolved += await resolveAlerts(db, eq(alerts.groupKey, silenceKey));
+
   resolved += await resolveClearedPipelineAlerts(db);
   return { raised, resolved };
 }
@@ -92,11 +107,11 @@ async function resolveClearedPipelineAlerts(db: Executor): Promise<number> {
       sql`not exists (select 1 from publications p where p.intervention_id = ${alerts.interventionId} and p.status = 'failed')`,
     )!,
   );
-  // Rejected or lost dossier: cleared once the intervention no longer waits for review (corrected and sent again).
+  // Rejected, lost or never decided dossier: cleared once the intervention no longer waits for review (corrected and sent again).
   resolved += await resolveAlerts(
     db,
     and(
-      inArray(alerts.kind, ["dossier_rejected", "dossier_not_found"]),
+      inArray(alerts.kind, ["dossier_rejected", "dossier_not_found", "dossier_status_unsettled"]),
       sql`not exists (select 1 from publications p where p.intervention_id = ${alerts.interventionId} and p.status = 'needs_review')`,
     )!,
   );

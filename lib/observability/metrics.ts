@@ -141,6 +141,13 @@ function createMetrics() {
   gauge("alerts_open", "Open alerts by kind and severity", ["kind", "severity"], (g, s) => {
     for (const alert of s.openAlerts) g.set({ kind: alert.kind, severity: alert.severity }, alert.count);
   });
+  gauge("symphonics_dossiers_awaiting_final_status", "Published dossiers Symphonics has not accepted or rejected yet", [], (g, s) => g.set(s.dossiersAwaitingFinalStatus));
+  gauge(
+    "symphonics_webhook_silence_seconds",
+    "How long Symphonics has sent no webhook while dossiers await a final status (0 when none awaits)",
+    [],
+    (g, s) => g.set(s.webhookSilenceSeconds),
+  );
   gauge("worker_heartbeat_age_seconds", "Age of the most recent worker heartbeat (-1 when no worker ever beat)", [], (g, s) =>
     g.set(s.youngestHeartbeatAgeSeconds ?? -1),
   );

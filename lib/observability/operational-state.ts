@@ -22,6 +22,13 @@ export interface OperationalState {
   youngestHeartbeatAgeSeconds: number | null;
   /** Workers whose last heartbeat is younger than the configured maximum age. */
   workersAlive: number;
+  /** Published dossiers Symphonics has not decided yet (received or processing). */
+  dossiersAwaitingFinalStatus: number;
+  /**
+   * How long Symphonics has sent no webhook while dossiers await a final status: since the last
+   * webhook, or since the oldest awaiting dossier was sent if that is later; 0 when none awaits.
+   */
+  webhookSilenceSeconds: number;
 }
 
 export interface OperationalStateSources {
@@ -33,7 +40,7 @@ export interface OperationalStateSources {
 export async function readOperationalState(db: Executor = getDb(), sources: Partial<OperationalStateSources> = {}): Promise<OperationalState> {
   const queue = sources.queue ?? publicationQueue();
   const heartbeatMaxAgeSeconds = sources.heartbeatMaxAgeSeconds ?? config().WORKER_HEARTBEAT_MAX_AGE_SECONDS;
-  const [jobs, circuits, publications, alerts, heartbeat] = await Promise.all([
+  const [jobs, circuits, publications, alerts, heartbeat, [webhooks]] = await Promise.all([
     queue.stats(db),
     db.execute<{ name: string; state: string; open_seconds: number }>(sql`
       select name, state,
@@ -44,7 +51,12 @@ export async function readOperationalState(db: Executor = getDb(), sources: Part
       sql`select kind, severity, count(*)::int as n from alerts where resolved_at is null group by kind, severity`,
     ),
     readWorkerHeartbeats(db, heartbeatMaxAgeSeconds),
+    db.execute<{ awaiting: number; silence_seconds: number | null }>(sql`
+      select count(*)::int as awaiting,
+             extract(epoch from now() - greatest(min(published_at), (select max(received_at) from webhook_events)))::float8 as silence_seconds
+      from publications where status = 'published' and dossier_status in ('received', 'processing')`),
   ]);
+  const awaiting = Number(webhooks?.awaiting ?? 0);
   const byStatus = Object.fromEntries(publicationStatus.enumValues.map((status) => [status, 0])) as Record<PublicationStatus, number>;
   for (const row of publications) byStatus[row.status] = Number(row.n);
   return {
@@ -56,6 +68,8 @@ export async function readOperationalState(db: Executor = getDb(), sources: Part
     publicationsByStatus: byStatus,
     openAlerts: alerts.map((a) => ({ kind: a.kind, severity: a.severity, count: Number(a.n) })),
     ...heartbeat,
+    dossiersAwaitingFinalStatus: awaiting,
+    webhookSilenceSeconds: awaiting > 0 ? Math.max(0, Number(webhooks?.silence_seconds ?? 0)) : 0,
   };
 }
 

@@ -15,6 +15,7 @@ import type { AttemptRecord, FailedOutcome } from "@/lib/symphonics/outcomes";
 import { HELD_BY_RETRY_AFTER, sendDossier, type PublicationResult } from "@/lib/symphonics/publish-dossier";
 import { recordFailure, recordHealthy, requestPermission, type Permission } from "./circuit-breaker";
 import { checkEligibility, type Eligibility } from "./eligibility";
+import { photoBatchRetries } from "./photo-batch-retry";
 import { holdSince, holdUntilRetryAfter, observePartnerBucket, reserveRequests, slotDelayMs } from "./rate-limiter";
 import { nextRetry } from "./retry-policy";
 import type { PipelineSettings } from "./settings";
@@ -208,6 +209,7 @@ function sendOne(deps: PublicationDeps, item: Ready, attempts: AttemptRecord[], 
   const { db, settings } = deps;
   const { request, mapped, claim } = item;
   const { publication } = claim;
+  const retries = photoBatchRetries(deps);
   return sendDossier(
       deps.client,
       { payload: mapped.payload, extraPhotoBatches: mapped.extraPhotoBatches, photosAlreadySent: publication.photosSent, existingDossierId: publication.dossierId },
@@ -220,12 +222,14 @@ function sendOne(deps: PublicationDeps, item: Ready, attempts: AttemptRecord[], 
           if (holdMs !== null) await holdUntilRetryAfter(db, settings.rateLimit, holdMs);
         },
         holdBeforeCall: beforeCall,
+        retryPhotoBatch: retries.retryPhotoBatch,
         // Only worth a checkpoint when photo batches follow: otherwise the final transaction comes next,
         // and a crash in between is repaired by the replayed create (same key, same dossier).
         onDossierCreated: async (dossierId) => {
           if (mapped.extraPhotoBatches.length > 0) await checkpoint(deps, request, attempts, { dossierId });
         },
         onPhotosConfirmed: async (count) => {
+          await retries.batchConfirmed();
           if (mapped.extraPhotoBatches.length > 0) await checkpoint(deps, request, attempts, { photosSent: count });
         },
       },

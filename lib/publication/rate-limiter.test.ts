@@ -75,6 +75,20 @@ describe("rate limiter in PostgreSQL", () => {
     expect(await holdSince(db, settings, after.heldUntil)).toBe(0);
   });
 
+  it("a hold this process announces while a read of the hold is on its way is not missed: the read may have left before the hold was written", async () => {
+    const settings = bucket({ burst: 40 });
+    const turn = await reserveRequests(db, settings);
+    if (!turn.granted) throw new Error("refused");
+    // The read leaves first; the 503 is announced while it travels, and its write lands after it.
+    const asking = holdSince(db, settings, turn.heldUntil);
+    const announcing = holdUntilRetryAfter(db, settings, 2_000);
+    // Another caller joining while the read is still out is told too.
+    const joining = holdSince(db, settings, turn.heldUntil);
+    expect(await asking).toBeGreaterThan(1_500);
+    expect(await joining).toBeGreaterThan(1_500);
+    await announcing;
+  });
+
   it("shares one pace among many connections (as among worker processes)", async () => {
     const settings = bucket({ perSecond: 50, burst: 1, maxWaitMs: 10_000 });
     const pools = Array.from({ length: 4 }, () => connect(url, { max: 4 }));

@@ -105,35 +105,51 @@ export async function reserveRequests(db: Executor, settings: RateLimitSettings,
  * its write is in the database, which is the one source of truth from then on.
  */
 const ownHolds = new Map<string, number>();
-/** One read of the hold at a time per database and bucket: concurrent callers share it. */
-const holdReads = new WeakMap<object, Map<string, Promise<{ until: number; remainingMs: number }>>>();
+/**
+ * Holds this process has announced, counted per bucket name: a read of the hold that began before
+ * the latest announcement may not see it (its write not in yet), so it is not trusted.
+ */
+const announcements = new Map<string, number>();
+/** One read of the hold at a time per database and bucket: concurrent callers share it while no hold was announced since it began. */
+const holdReads = new WeakMap<object, Map<string, { since: number; read: Promise<{ until: number; remainingMs: number }> }>>();
 
-async function currentHold(db: Executor, name: string): Promise<{ until: number; remainingMs: number }> {
-  const reads = holdReads.get(db) ?? new Map<string, Promise<{ until: number; remainingMs: number }>>();
+function currentHold(db: Executor, name: string): { since: number; read: Promise<{ until: number; remainingMs: number }> } {
+  const reads = holdReads.get(db) ?? new Map<string, { since: number; read: Promise<{ until: number; remainingMs: number }> }>();
   holdReads.set(db, reads);
+  const since = announcements.get(name) ?? 0;
   const pending = reads.get(name);
-  if (pending) return pending;
-  const read = db
-    .execute<{ until: number | null; remaining_ms: number | null }>(sql`
-      select (extract(epoch from blocked_until) * 1000)::float8 as until,
-        (extract(epoch from blocked_until - clock_timestamp()) * 1000)::float8 as remaining_ms
-      from rate_limit_buckets where name = ${name}`)
-    .then(([row]) => ({ until: Number(row?.until ?? 0), remainingMs: Number(row?.remaining_ms ?? 0) }))
-    .finally(() => reads.delete(name));
-  reads.set(name, read);
-  return read;
+  if (pending && pending.since === since) return pending;
+  const entry = {
+    since,
+    read: db
+      .execute<{ until: number | null; remaining_ms: number | null }>(sql`
+        select (extract(epoch from blocked_until) * 1000)::float8 as until,
+          (extract(epoch from blocked_until - clock_timestamp()) * 1000)::float8 as remaining_ms
+        from rate_limit_buckets where name = ${name}`)
+      .then(([row]) => ({ until: Number(row?.until ?? 0), remainingMs: Number(row?.remaining_ms ?? 0) }))
+      .finally(() => {
+        if (reads.get(name) === entry) reads.delete(name);
+      }),
+  };
+  reads.set(name, entry);
+  return entry;
 }
 
 /**
  * How long a caller whose turn was granted with `reservation.heldUntil` must still wait because
  * Symphonics announced a hold since (0: none, go). Asked before each call: a turn granted before
- * a 503 or 429 elsewhere must not be spent inside its Retry-After.
+ * a 503 or 429 elsewhere must not be spent inside its Retry-After. A hold this process announced
+ * while the read was on its way is asked again: the read may have left before it was written.
  */
 export async function holdSince(db: Executor, settings: RateLimitSettings, heldUntil: number): Promise<number> {
-  const own = ownHolds.get(settings.name) ?? 0;
-  if (own > heldUntil + 1 && own > Date.now()) return Math.ceil(own - Date.now());
-  const hold = await currentHold(db, settings.name);
-  return hold.until > heldUntil + 1 && hold.remainingMs > 0 ? Math.ceil(hold.remainingMs) : 0;
+  for (;;) {
+    const own = ownHolds.get(settings.name) ?? 0;
+    if (own > heldUntil + 1 && own > Date.now()) return Math.ceil(own - Date.now());
+    const { since, read } = currentHold(db, settings.name);
+    const hold = await read;
+    if ((announcements.get(settings.name) ?? 0) !== since) continue;
+    return hold.until > heldUntil + 1 && hold.remainingMs > 0 ? Math.ceil(hold.remainingMs) : 0;
+  }
 }
 
 /** Symphonics answered with a Retry-After (429, 503, any 5xx): nobody sends before it. */
@@ -142,6 +158,7 @@ export async function holdUntilRetryAfter(db: Executor, settings: RateLimitSetti
   // This process's own calls see it at once, before the round trip below.
   const announced = Math.max(ownHolds.get(settings.name) ?? 0, Date.now() + seconds * 1000);
   ownHolds.set(settings.name, announced);
+  announcements.set(settings.name, (announcements.get(settings.name) ?? 0) + 1);
   await ensureBucket(db, settings);
   await db.execute(sql`
     update rate_limit_buckets

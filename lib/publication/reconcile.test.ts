@@ -16,6 +16,7 @@ import { runPublication } from "./publish";
 import { createPublicationQueue } from "./queue";
 import { holdUntilRetryAfter } from "./rate-limiter";
 import { reconcileDossierStatuses, type ReconcileDeps } from "./reconcile";
+import type { ReconcileSchedule } from "./reconcile-schedule";
 import { pipelineSettings } from "./settings";
 import { eligibleInput, fastPipelineEnv, runDepsFor, sampleFileStorage, waitFor } from "./test-support";
 import { receiveWebhook } from "./webhooks";
@@ -45,6 +46,22 @@ Object.assign(
 const quick = await sandboxForFile({ processingDelayMs: 20, fetchHttpsAsHttp: true, rateLimit: false });
 // Keeps every dossier received for the whole file.
 const slow = await sandboxForFile({ rateLimit: false });
+// Has a webhook receiver, but its webhooks are switched off: every one of them is lost.
+let webhooksReceived = 0;
+const receiver = createServer((req, res) => {
+  webhooksReceived += 1;
+  res.writeHead(204).end();
+});
+await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+const unheard = await sandboxForFile({
+  processingDelayMs: 20,
+  fetchHttpsAsHttp: true,
+  rateLimit: false,
+  webhookUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/api/webhooks/symphonics`,
+  webhookSecret: config().SYMPHONICS_WEBHOOK_SECRET,
+  webhooks: false,
+});
 const { db, url } = await useTestDatabase();
 const queue = createPublicationQueue(url);
 const clients: SymphonicsClient[] = [];
@@ -61,10 +78,14 @@ function clientOf(sandbox: { url: string }) {
 const quickClient = clientOf(quick);
 const slowClient = clientOf(slow);
 const settings = pipelineSettings(config());
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Looked up an hour after creation, then daily. */
+const hourly: ReconcileSchedule = { firstMs: HOUR, thenMs: [], repeatMs: DAY, giveUpMs: 14 * DAY };
 
 function reconcilerOf(client: Pick<SymphonicsClient, "getDossier">, overrides: Partial<ReconcileDeps> = {}): ReconcileDeps {
-  return { db, client, settings, afterMs: HOUR, sleep: async () => {}, ...overrides };
+  return { db, client, settings, schedule: hourly, sleep: async () => {}, ...overrides };
 }
 
 let counter = 0;
@@ -80,7 +101,7 @@ async function published(client: SymphonicsClient, overrides: Parameters<typeof 
 const publicationOf = async (id: string) => (await db.select().from(publications).where(eq(publications.interventionId, id)))[0]!;
 /** Nothing heard of these dossiers for two hours. */
 const age = (ids: string[]) =>
-  db.execute(sql`update publications set published_at = now() - interval '2 hours', dossier_status_checked_at = null where intervention_id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`);
+  db.execute(sql`update publications set published_at = now() - interval '2 hours', dossier_status_checked_at = null, dossier_status_next_check_at = null where intervention_id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`);
 const lookupsOf = (id: string) =>
   db.select().from(publicationAttempts).where(and(eq(publicationAttempts.interventionId, id), eq(publicationAttempts.operation, "get_dossier")));
 const lookupsSentTo = (sandbox: typeof slow, dossierId: string) => sandbox.ledger().requests.filter((r) => r.method === "GET" && r.path.endsWith(`/v1/dossiers/${dossierId}`)).length;
@@ -140,6 +161,29 @@ describe("dossier status reconciliation, webhooks lost", () => {
       const { id } = await putIntervention(db, `INT-REC-${process.pid}-${++counter}`, eligibleInput(), systemPrincipal);
       await waitFor(async () => (await publicationOf(id)).dossierStatus === "accepted", { timeoutMs: 20_000 });
       expect(await lookupsOf(id)).toEqual([expect.objectContaining({ outcome: "success", triggeredBy: "reconciler" })]);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
+
+describe("dossier status reconciliation, sandbox webhooks off", () => {
+  it("the worker brings an accepted and a rejected dossier to their final status by lookups alone", async () => {
+    const worker = await startPublicationWorker({ ...config(), SYMPHONICS_BASE_URL: unheard.url, RECONCILE_THEN_MINUTES: [0.02, 0.05] }, pino({ level: "warn" }));
+    try {
+      const accepted = await putIntervention(db, `INT-REC-${process.pid}-${++counter}`, eligibleInput(), systemPrincipal);
+      const rejected = await putIntervention(db, `INT-REC-${process.pid}-${++counter}`, eligibleInput({ photos: [{ file_path: "photos/unreachable.jpg" }] }), systemPrincipal);
+      await waitFor(async () => (await publicationOf(accepted.id)).dossierStatus === "accepted" && (await publicationOf(rejected.id)).dossierStatus === "rejected", {
+        timeoutMs: 30_000,
+        describe: async () => `${(await publicationOf(accepted.id)).dossierStatus} / ${(await publicationOf(rejected.id)).dossierStatus}`,
+      });
+      expect(await publicationOf(rejected.id)).toMatchObject({ status: "needs_review", rejectionReason: "photo_unreachable" });
+      for (const { id } of [accepted, rejected]) {
+        expect(await lookupsOf(id)).toEqual(expect.arrayContaining([expect.objectContaining({ outcome: "success", triggeredBy: "reconciler", message: expect.stringContaining("no webhook had said so") })]));
+      }
+      expect(unheard.ledger().webhooks).toEqual([]);
+      expect(unheard.stats().webhooksEnabled).toBe(false);
+      expect(webhooksReceived).toBe(0);
     } finally {
       await worker.stop();
     }
@@ -259,5 +303,76 @@ describe("reconciliation against webhooks and other reconcilers", () => {
     // Flagged, so not looked up again and again.
     await age([id]);
     expect(await reconcileDossierStatuses(reconcilerOf(slowClient, { batchSize: 500 }))).toMatchObject({ checked: 0 });
+  });
+});
+
+describe("the widening schedule", () => {
+  const schedule: ReconcileSchedule = { firstMs: 15 * MINUTE, thenMs: [HOUR, 6 * HOUR], repeatMs: DAY, giveUpMs: 14 * DAY };
+
+  it("looks a dossier up 15 min, 1 h and 6 h after its creation, then daily; still received after 14 days, it is flagged for a person and left alone", async () => {
+    const { id, reference, dossierId } = await published(slowClient);
+    const createdAt = (await publicationOf(id)).publishedAt!.getTime();
+    // The reconciler's clock moves; the dossier stays received at Symphonics.
+    const roundAt = (ms: number) => reconcileDossierStatuses(reconcilerOf(slowClient, { schedule, batchSize: 500, now: () => new Date(createdAt + ms) }));
+    const sent = () => lookupsSentTo(slow, dossierId);
+
+    await roundAt(14 * MINUTE);
+    expect(sent()).toBe(0);
+    await roundAt(15 * MINUTE + 1000);
+    expect(sent()).toBe(1);
+    expect((await publicationOf(id)).dossierStatusNextCheckAt).toEqual(new Date(createdAt + HOUR));
+    await roundAt(59 * MINUTE);
+    expect(sent()).toBe(1);
+    await roundAt(HOUR + 1000);
+    expect(sent()).toBe(2);
+    await roundAt(5 * HOUR);
+    expect(sent()).toBe(2);
+    await roundAt(6 * HOUR + 1000);
+    expect(sent()).toBe(3);
+    await roundAt(23 * HOUR);
+    expect(sent()).toBe(3);
+    for (let day = 1; day <= 13; day += 1) {
+      await roundAt(day * DAY + 1000);
+      await roundAt(day * DAY + 2 * HOUR);
+      expect(sent()).toBe(3 + day);
+    }
+    expect(await publicationOf(id)).toMatchObject({ status: "published", dossierStatus: "received" });
+    expect(await lookupsOf(id)).toHaveLength(16);
+
+    // The last scheduled lookup, at 14 days: still received, so a person is asked to find out.
+    const last = await roundAt(14 * DAY + 1000);
+    expect(last.unsettled).toBeGreaterThanOrEqual(1);
+    expect(sent()).toBe(17);
+    expect(await publicationOf(id)).toMatchObject({
+      status: "needs_review",
+      dossierId,
+      dossierStatus: "received",
+      lastErrorCode: "dossier_status_unsettled",
+      problems: [{ field: "(dossier)", message: expect.stringContaining(`Ask Symphonics why the dossier ${dossierId} is not decided`) }],
+    });
+    const [alert] = await db.select().from(alerts).where(and(eq(alerts.interventionId, id), eq(alerts.kind, "dossier_status_unsettled")));
+    expect(alert).toMatchObject({ severity: "warning", message: expect.stringContaining(reference) });
+    await roundAt(20 * DAY);
+    expect(sent()).toBe(17);
+  });
+
+  it("a lookup that fails is due again at the next point of the schedule, not at once", async () => {
+    const { id, dossierId } = await published(slowClient);
+    const createdAt = (await publicationOf(id)).publishedAt!.getTime();
+    const roundAt = (ms: number) => reconcileDossierStatuses(reconcilerOf(slowClient, { schedule, batchSize: 500, now: () => new Date(createdAt + ms) }));
+    slow.setFaults({ errorRate: 1 });
+    try {
+      await roundAt(16 * MINUTE);
+    } finally {
+      slow.setFaults({ errorRate: 0 });
+      await db.update(circuitBreakers).set({ state: "closed", consecutiveFailures: 0, probeAt: null }).where(eq(circuitBreakers.name, settings.breaker.name));
+      await db.update(rateLimitBuckets).set({ tokens: settings.rateLimit.burst, blockedUntil: null }).where(eq(rateLimitBuckets.name, settings.rateLimit.name));
+    }
+    const failed = lookupsSentTo(slow, dossierId);
+    await roundAt(40 * MINUTE);
+    expect(lookupsSentTo(slow, dossierId)).toBe(failed);
+    await roundAt(HOUR + 1000);
+    expect(lookupsSentTo(slow, dossierId)).toBe(failed + 1);
+    expect((await publicationOf(id)).dossierStatusNextCheckAt).toEqual(new Date(createdAt + 6 * HOUR));
   });
 });

@@ -13,6 +13,7 @@ import { recordFailure, recordHealthy, requestPermission } from "./circuit-break
 import { applyDossierStatus, isFinalDossierStatus } from "./dossier-status";
 import { holdUntilRetryAfter, reserveRequests } from "./rate-limiter";
 import type { PipelineSettings } from "./settings";
+import { nextLookupAt, type ReconcileSchedule } from "./reconcile-schedule";
 import { markNeedsReview } from "./status";
 
 /**
@@ -21,19 +22,23 @@ import { markNeedsReview } from "./status";
  * ever. The reconciler looks such dossiers up (`GET /v1/dossiers/{id}`, §3.3) and applies what it
  * learns exactly as a webhook would (lib/publication/dossier-status.ts).
  *
- * Due: a published dossier whose status is not final and of which nothing was heard (a webhook
- * that moved it, or a lookup) for `afterMs`, oldest news first. A batch is claimed by stamping its
- * `dossier_status_checked_at` under `for update skip locked`, in the transaction that takes its turn
- * at the shared rate limit: several workers share the work and each dossier is looked up once, no
- * row lock is held during the HTTP calls, and a lookup that fails is simply due again `afterMs` later.
- * Every lookup is in the attempt log (operation get_dossier, triggered by "reconciler").
+ * Due: a published dossier whose status is not final, whose next lookup on the widening schedule
+ * (lib/publication/reconcile-schedule.ts) has come, and of which nothing was heard (a webhook that
+ * moved it, or a lookup) for the schedule's first delay; most overdue first. A batch is claimed by
+ * stamping its `dossier_status_checked_at` and its next lookup under `for update skip locked`, in
+ * the transaction that takes its turn at the shared rate limit: several workers share the work and
+ * each dossier is looked up once, no row lock is held during the HTTP calls, and a lookup that fails
+ * is simply due again at its next point. Still not final at the schedule's last lookup, the
+ * dossier is flagged for a person. Every lookup is in the attempt log (operation get_dossier,
+ * triggered by "reconciler").
  */
 export interface ReconcileDeps {
   db: Database;
   client: Pick<SymphonicsClient, "getDossier">;
   settings: Pick<PipelineSettings, "rateLimit" | "breaker">;
-  /** Lookup a dossier of which nothing was heard for this long. */
-  afterMs: number;
+  schedule: ReconcileSchedule;
+  /** The reconciler's clock (due times and the next lookup); default the real one. */
+  now?: () => Date;
   /** Dossiers looked up per round. */
   batchSize?: number;
   sleep(ms: number): Promise<void>;
@@ -46,6 +51,8 @@ export interface ReconcileRound {
   reconciled: number;
   /** Dossiers Symphonics no longer knows, flagged for a person. */
   notFound: number;
+  /** Dossiers still not final at their last scheduled lookup, flagged for a person. */
+  unsettled?: number;
   /** Why the round stopped early or did not start, if it did. */
   held?: "circuit_open" | "rate_limit" | "symphonics_failing";
 }
@@ -56,6 +63,8 @@ const RECONCILER = "reconciler";
 interface Due {
   interventionId: string;
   dossierId: string;
+  /** The schedule's last lookup of this dossier. */
+  last: boolean;
 }
 
 /** One round: claims a batch of due dossiers and looks each up. */
@@ -72,6 +81,7 @@ export async function reconcileDossierStatuses(deps: ReconcileDeps): Promise<Rec
     const verdict = await recordLookup(deps, due, outcome, attempts);
     if (verdict === "reconciled") round.reconciled += 1;
     if (verdict === "not_found") round.notFound += 1;
+    if (verdict === "unsettled") round.unsettled = (round.unsettled ?? 0) + 1;
     if (verdict === "stop") return { ...round, held: outcome.kind === "rate_limited" ? "rate_limit" : "symphonics_failing" };
   }
   return round;
@@ -93,30 +103,43 @@ async function claimDue(deps: ReconcileDeps): Promise<Claim> {
     });
 }
 
-async function claimIn(tx: Executor, { afterMs, batchSize, settings }: ReconcileDeps): Promise<Claim> {
-  const rows = await tx.execute<{ intervention_id: string; dossier_id: string }>(sql`
-    select intervention_id, dossier_id from publications
+async function claimIn(tx: Executor, { schedule, batchSize, settings, now: clock }: ReconcileDeps): Promise<Claim> {
+  const now = (clock ?? (() => new Date()))();
+  const at = now.toISOString();
+  const rows = await tx.execute<{ intervention_id: string; dossier_id: string; published_at: string }>(sql`
+    select intervention_id, dossier_id, published_at from publications
     where status = 'published' and dossier_status in ('received', 'processing') and dossier_id is not null
-      and coalesce(dossier_status_checked_at, published_at) < clock_timestamp() - ${afterMs}::float8 * interval '1 millisecond'
-    order by coalesce(dossier_status_checked_at, published_at)
+      and coalesce(dossier_status_next_check_at, published_at + ${schedule.firstMs}::float8 * interval '1 millisecond') <= ${at}::timestamptz
+      and coalesce(dossier_status_checked_at, published_at) <= ${at}::timestamptz - ${schedule.firstMs}::float8 * interval '1 millisecond'
+    order by coalesce(dossier_status_next_check_at, published_at)
     limit ${batchSize ?? DEFAULT_BATCH_SIZE}
     for update skip locked`);
   if (rows.length === 0) return { granted: true, waitMs: 0, due: [] };
   const permission = await requestPermission(tx, settings.breaker);
   if (!permission.allowed) return { granted: false, held: "circuit_open" };
-  const due = permission.probe ? rows.slice(0, 1) : [...rows];
-  const turn = await reserveRequests(tx, settings.rateLimit, due.length);
+  const claimed = permission.probe ? rows.slice(0, 1) : [...rows];
+  const turn = await reserveRequests(tx, settings.rateLimit, claimed.length);
   // Rolled back, so that a probe taken above is not spent either.
   if (!turn.granted) throw new NoTurnYet();
+  const due = claimed.map((row) => {
+    const next = nextLookupAt(schedule, new Date(row.published_at), now);
+    // After the last lookup, one more only if this one brings no answer (it failed).
+    return { interventionId: row.intervention_id, dossierId: row.dossier_id, last: next === null, next: next ?? new Date(now.getTime() + schedule.repeatMs) };
+  });
+  const values = sql.join(
+    due.map((row) => sql`(${row.interventionId}::uuid, ${row.next.toISOString()}::timestamptz)`),
+    sql`, `,
+  );
   await tx.execute(sql`
-    update publications set dossier_status_checked_at = now()
-    where intervention_id in (${sql.join(due.map((row) => sql`${row.intervention_id}::uuid`), sql`, `)})`);
-  return { granted: true, waitMs: turn.waitMs, due: due.map((row) => ({ interventionId: row.intervention_id, dossierId: row.dossier_id })) };
+    update publications p set dossier_status_checked_at = ${at}::timestamptz, dossier_status_next_check_at = v.next_check_at
+    from (values ${values}) as v(intervention_id, next_check_at)
+    where p.intervention_id = v.intervention_id`);
+  return { granted: true, waitMs: turn.waitMs, due: due.map(({ interventionId, dossierId, last }) => ({ interventionId, dossierId, last })) };
 }
 
 class NoTurnYet extends Error {}
 
-type Verdict = "reconciled" | "unchanged" | "not_found" | "stop";
+type Verdict = "reconciled" | "unchanged" | "not_found" | "unsettled" | "stop";
 
 async function recordLookup(deps: ReconcileDeps, due: Due, outcome: Outcome<RemoteDossier>, attempts: AttemptRecord[]): Promise<Verdict> {
   const { db, settings } = deps;
@@ -157,7 +180,9 @@ async function recordLookup(deps: ReconcileDeps, due: Due, outcome: Outcome<Remo
       if (lookup) lookup.message = `Symphonics reports the dossier ${remote.status}; no webhook had said so, the status is applied from this lookup.`;
     }
     await insertAttempts(tx, due.interventionId, attempts);
-    if (applied !== "applied") return "unchanged";
+    const settled = isFinalDossierStatus(applied === "applied" ? remote.status : (publication.dossierStatus ?? remote.status));
+    if (due.last && !settled) await flagUnsettledDossier(tx, publication, remote.status);
+    if (applied !== "applied") return due.last && !settled ? "unsettled" : "unchanged";
     observeReconciledStatus(remote.status);
     return "reconciled";
   });
@@ -184,6 +209,30 @@ async function flagLostDossier(tx: Executor, publication: Publication): Promise<
     interventionId: publication.interventionId,
   });
   await recordAudit(tx, systemPrincipal, "publication.dossier_not_found", publication.interventionId, { dossierId });
+}
+
+/**
+ * Still `received` or `processing` at the schedule's last lookup (14 days by default): Symphonics
+ * is not deciding, and asking it more often will not help. Nothing is sent again by itself; a
+ * person finds out with Symphonics.
+ */
+async function flagUnsettledDossier(tx: Executor, publication: Publication, remoteStatus: string): Promise<void> {
+  const dossierId = publication.dossierId ?? "";
+  const [intervention] = await tx.select({ reference: interventions.reference }).from(interventions).where(eq(interventions.id, publication.interventionId));
+  const reference = intervention?.reference ?? publication.interventionId;
+  const message = `Symphonics still reports the dossier ${dossierId} as ${remoteStatus}, long after it was sent: its status is no longer looked up. Ask Symphonics why the dossier ${dossierId} is not decided.`;
+  await markNeedsReview(tx, publication.interventionId, publication.status, {
+    problems: [{ field: "(dossier)", message }],
+    error: { code: "dossier_status_unsettled", message },
+  });
+  await raiseAlert(tx, {
+    kind: "dossier_status_unsettled",
+    groupKey: `dossier_status_unsettled:${publication.interventionId}`,
+    severity: "warning",
+    message: `The dossier ${dossierId} of ${reference} is still ${remoteStatus} at Symphonics at its last scheduled lookup; the publication waits for review.`,
+    interventionId: publication.interventionId,
+  });
+  await recordAudit(tx, systemPrincipal, "publication.dossier_status_unsettled", publication.interventionId, { dossierId, status: remoteStatus });
 }
 
 async function insertAttempts(tx: Executor, interventionId: string, attempts: readonly AttemptRecord[]): Promise<void> {

@@ -10,6 +10,8 @@ export interface PipelineSettings {
   breaker: BreakerSettings;
   /** Consecutive failures of one publication that raise an alert. */
   alertAfterFailures: number;
+  /** A failed photo batch is sent again within its run up to `retries` times, after about `pauseMs`, doubling. */
+  photoBatchRetry: { retries: number; pauseMs: number };
 }
 
 export const SYMPHONICS_BUCKET = "symphonics";
@@ -37,5 +39,6 @@ export function pipelineSettings(config: Config): PipelineSettings {
       probeTimeoutMs: Math.max(cooldownMs, 30_000),
     },
     alertAfterFailures: config.PUBLISH_ALERT_AFTER_FAILURES,
+    photoBatchRetry: { retries: config.PUBLISH_BATCH_RETRIES, pauseMs: config.PUBLISH_BATCH_RETRY_PAUSE_SECONDS * 1000 },
   };
 }

@@ -187,4 +187,50 @@ describe("sendDossier", () => {
     const result = await sendDossier(client, invalid, { onAttempt: () => undefined });
     expect(result).toMatchObject({ kind: "failed", step: "create_dossier", dossierId: null, photosConfirmed: 0, outcome: { kind: "not_retryable", httpStatus: 422 } });
   });
+
+  it("a failed photo batch goes again within the run, with the same key, as long as the caller agrees; then the run ends with the failure and its progress", async () => {
+    const dossier = dossierWithPhotos(150);
+    const stored: StoredPublication = { dossierId: null, photosSent: 0, attempts: [] };
+    const asked: { kind: string; retry: number }[] = [];
+    let failNext = 0;
+    const hooks = {
+      ...persistingHooks(stored, {
+        // After the first extra batch is confirmed, Symphonics fails the next calls.
+        onConfirmed: (count) => {
+          if (count === 100) failNext = 3;
+        },
+      }),
+      holdBeforeCall: async () => {
+        sandbox.setFaults({ errorRate: failNext > 0 ? 1 : 0 });
+        failNext = Math.max(0, failNext - 1);
+        return 0;
+      },
+      retryPhotoBatch: async (outcome: { kind: string }, retry: number) => {
+        asked.push({ kind: outcome.kind, retry });
+        return retry <= 3;
+      },
+    };
+    try {
+      const result = await sendDossier(client, dossier, hooks);
+      expect(result).toMatchObject({ kind: "published", photosConfirmed: 150 });
+    } finally {
+      sandbox.setFaults({ errorRate: 0 });
+    }
+    // Three failures of the last batch, each followed by the caller's yes; the fourth call went through.
+    expect(asked.map((a) => a.retry)).toEqual([1, 2, 3]);
+    const batchCalls = stored.attempts.filter((a) => a.operation === "add_photos");
+    expect(batchCalls.map((a) => a.outcome)).toEqual(["success", ...asked.map((a) => a.kind), "success"]);
+    expect(new Set(batchCalls.slice(1).map((a) => a.idempotencyKey)).size).toBe(1);
+
+    // A caller that says no: the run ends at once, with what was confirmed.
+    const refused = dossierWithPhotos(150);
+    const kept: StoredPublication = { dossierId: null, photosSent: 0, attempts: [] };
+    failNext = 0;
+    const ended = await sendDossier(client, refused, {
+      ...persistingHooks(kept, { onConfirmed: (count) => void (count === 100 && sandbox.setFaults({ errorRate: 1 })) }),
+      retryPhotoBatch: async () => false,
+    }).finally(() => sandbox.setFaults({ errorRate: 0 }));
+    expect(ended).toMatchObject({ kind: "failed", step: "add_photos", photosConfirmed: 100 });
+    expect(kept.attempts.filter((a) => a.operation === "add_photos")).toHaveLength(2);
+  });
 });

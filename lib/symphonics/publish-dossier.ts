@@ -7,7 +7,9 @@ import type { AttemptRecord, FailedOutcome, Operation } from "./outcomes";
  * Sends one dossier: the create call, then the photos beyond the first 50 in batches. Written
  * to be interrupted anywhere and run again: every call has a key derived from its content, the
  * dossier id and the confirmed photo count are handed to the caller as soon as known, and a run
- * resumes after the last confirmed batch. Retry timing is the caller's (the publication worker).
+ * resumes after the last confirmed batch. A photo batch that fails for a transient reason may be
+ * sent again within the run when the caller agrees (`retryPhotoBatch`); any other retry timing is
+ * the caller's (the publication worker).
  */
 export interface DossierToSend {
   payload: DossierPayload;
@@ -30,6 +32,14 @@ export interface PublicationHooks {
    * announced to another call since this run's turn was granted); above 0 nothing is sent.
    */
   holdBeforeCall?(): Promise<number>;
+  /**
+   * A photo batch failed for a transient reason (5xx, 429, no answer): may it be sent again in this
+   * run, for the `retry`-th time? The caller pauses as long as it must first (a short jittered
+   * pause, any Retry-After, its turn at the rate limit) and answers true, or false to end the run
+   * with this failure (retries spent, circuit open, a wait too long to spend here). The batches
+   * before it are confirmed, so a large dossier keeps moving instead of waiting for a scheduled run.
+   */
+  retryPhotoBatch?(outcome: FailedOutcome, retry: number): Promise<boolean>;
 }
 
 export type PublicationResult =
@@ -94,17 +104,24 @@ export async function sendDossier(client: SymphonicsClient, dossier: DossierToSe
     if (photos.length === 0 || end <= confirmed) continue;
     const batch: AddPhotosPayload = { photos };
     const key = addPhotosKey(dossierId, index, batch);
-    const hold = await held("add_photos", { dossierId, photosConfirmed: confirmed });
-    if (hold) return hold;
-    let outcome = await client.addPhotos(dossierId, batch, key, options);
-    // No answer: the batch may have been stored; the same key either replays or stores it.
-    if (outcome.kind === "ambiguous") outcome = await client.addPhotos(dossierId, batch, key, options);
-    if (outcome.kind !== "success") return { kind: "failed", step: "add_photos", outcome, dossierId, photosConfirmed: confirmed };
+    for (let retry = 1; ; retry += 1) {
+      const hold = await held("add_photos", { dossierId, photosConfirmed: confirmed });
+      if (hold) return hold;
+      let outcome = await client.addPhotos(dossierId, batch, key, options);
+      // No answer: the batch may have been stored; the same key either replays or stores it.
+      if (outcome.kind === "ambiguous") outcome = await client.addPhotos(dossierId, batch, key, options);
+      if (outcome.kind === "success") break;
+      // The same key again: a batch stored meanwhile is replayed, not added twice.
+      const again = isTransient(outcome) && (await hooks.retryPhotoBatch?.(outcome, retry));
+      if (!again) return { kind: "failed", step: "add_photos", outcome, dossierId, photosConfirmed: confirmed };
+    }
     confirmed = end;
     await hooks.onPhotosConfirmed?.(confirmed);
   }
   return { kind: "published", dossierId, photosConfirmed: confirmed, adopted };
 }
+
+const isTransient = (outcome: FailedOutcome) => outcome.kind === "retryable" || outcome.kind === "rate_limited" || outcome.kind === "ambiguous";
 
 type Created = { kind: "created"; dossierId: string; adopted: boolean } | { kind: "failed"; step: Operation; outcome: FailedOutcome };
 

@@ -230,7 +230,7 @@ describe("POST /api/webhooks/symphonics", () => {
     const refused = logs.lines().filter((line) => line.message === "symphonics webhook refused");
     expect(refused.map((line) => String(line.reason).replace(/:.*/, "")).sort()).toEqual(["No signature matches.", "The webhook timestamp is refused"]);
 
-    const settings = { circuitOpenSeconds: 600, oldestJobSeconds: 900, signatureFailures: 10, signatureWindowSeconds: 300 };
+    const settings = { circuitOpenSeconds: 600, oldestJobSeconds: 900, signatureFailures: 10, signatureWindowSeconds: 300, webhookSilenceSeconds: 3600 };
     expect((await evaluateAlerts(db, settings)).raised).toContain("webhook:signature_failures");
     const [alert] = await db.select().from(alerts).where(eq(alerts.kind, "webhook_signature_failures"));
     expect(alert!.message).toMatch(/^50 Symphonics webhooks were refused/);

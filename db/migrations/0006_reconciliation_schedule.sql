@@ -1,0 +1,3 @@
+DROP INDEX "publications_dossier_news_idx";--> statement-breakpoint
+ALTER TABLE "publications" ADD COLUMN "dossier_status_next_check_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "publications_dossier_lookup_idx" ON "publications" USING btree (coalesce("dossier_status_next_check_at", "published_at")) WHERE "publications"."status" = 'published' and "publications"."dossier_status" in ('received', 'processing');
