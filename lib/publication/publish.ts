@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Database, Executor } from "@/db/client";
-import { beneficiaries, interventionDocuments, interventions, publicationAttempts, publications, type AttemptTrigger, type Publication } from "@/db/schema";
+import { beneficiaries, circuitBreakers, interventionDocuments, interventions, publicationAttempts, publications, type AttemptTrigger, type Publication } from "@/db/schema";
 import { raiseAlert } from "@/lib/alerts/alerts";
 import { recordAudits } from "@/lib/audit";
 import { systemPrincipal } from "@/lib/auth/roles";
@@ -122,16 +122,17 @@ export async function runPublications(deps: PublicationDeps, requests: Publicati
     }
   };
 
-  const claims = await claimAll(deps, requests);
-  const going = requests.filter((_, index) => {
-    const claim = claims[index];
-    return !(claim instanceof Error) && claim!.go;
-  });
-  // The batch's interventions in a few set queries; a failure here fails the runs that needed them.
-  const aggregates = await loadInterventionAggregates(
-    db,
-    going.map((request) => request.interventionId),
-  ).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  // The batch's interventions in a few set queries, read while the claim runs (other connections,
+  // no locks) to spare an idle run their round trips. A change committed during the claim can be
+  // missed by this send, as one committed between the read and the send always could. A failure
+  // here fails the runs that go.
+  const [claims, aggregates] = await Promise.all([
+    claimAll(deps, requests),
+    loadInterventionAggregates(
+      db,
+      requests.map((request) => request.interventionId),
+    ).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+  ]);
   const invalid: Outcome[] = [];
   const prepared = await Promise.all(
     requests.map((request, index) =>
@@ -284,32 +285,27 @@ async function claimAll(deps: PublicationDeps, requests: PublicationRequest[]): 
   const claims: (Claim | Error | undefined)[] = new Array(requests.length);
   try {
     await deps.db.transaction(async (tx) => {
+      // One round trip: the rows locked, with what eligibility needs and the circuit's state.
       const rows = await tx
-        .select({ publication: publications, status: interventions.status, contractSignedAt: beneficiaries.contractSignedAt })
+        .select({
+          publication: publications,
+          status: interventions.status,
+          contractSignedAt: beneficiaries.contractSignedAt,
+          documents: sql<{ filePath: string; requiresSignature: boolean; signedAt: string | null }[]>`(
+            select coalesce(json_agg(json_build_object('filePath', d.file_path, 'requiresSignature', d.requires_signature, 'signedAt', d.signed_at) order by d.position), '[]'::json)
+            from ${interventionDocuments} d where d.intervention_id = ${publications.interventionId})`,
+          circuit: sql<string | null>`(select state from ${circuitBreakers} where name = ${deps.settings.breaker.name})`,
+        })
         .from(publications)
         .innerJoin(interventions, eq(interventions.id, publications.interventionId))
         .innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId))
         .where(inArray(publications.interventionId, [...new Set(requests.map((request) => request.interventionId))]))
         .for("update", { of: publications, skipLocked: true });
       if (rows.length === 0) return;
-      const documents = await tx
-        .select({
-          interventionId: interventionDocuments.interventionId,
-          filePath: interventionDocuments.filePath,
-          requiresSignature: interventionDocuments.requiresSignature,
-          signedAt: interventionDocuments.signedAt,
-        })
-        .from(interventionDocuments)
-        .where(
-          inArray(
-            interventionDocuments.interventionId,
-            rows.map((row) => row.publication.interventionId),
-          ),
-        )
-        .orderBy(asc(interventionDocuments.interventionId), asc(interventionDocuments.position));
       const locked = new Map(rows.map((row) => [row.publication.interventionId, row]));
-      // One breaker question for the batch; a half-open circuit lets one probe through, the others ask again (and wait).
-      let permission: Permission | null = null;
+      // One breaker question for the batch, answered by the read above when the circuit is closed;
+      // a half-open circuit lets one probe through, the others ask again (and wait).
+      let permission: Permission | null = rows[0]!.circuit === "closed" ? { allowed: true, probe: false } : null;
       const permit = async () => {
         if (permission && !(permission.allowed && permission.probe)) return permission;
         permission = await requestPermission(tx, deps.settings.breaker);
@@ -325,7 +321,7 @@ async function claimAll(deps: PublicationDeps, requests: PublicationRequest[]): 
         const eligibility = checkEligibility({
           status: row.status,
           contractSignedAt: row.contractSignedAt,
-          documents: documents.filter((document) => document.interventionId === request.interventionId),
+          documents: row.documents.map((document) => ({ ...document, signedAt: document.signedAt ? new Date(document.signedAt) : null })),
           publicationStatus: publication.status,
         });
         const claim = await decideClaim(deps, tx, request, publication, eligibility, permit);
