@@ -10,6 +10,8 @@
  *    `pgbench` TPC-B (8 clients, 10 s) on a scratch database.
  * 3. The same backlog with Symphonics' 20/s limit and two worker processes: achieved rate as a
  *    share of the limit, share of 429 answers.
+ * 4. Each worker process's peak RSS (VmHWM) over the backlogs, and a fresh worker's over one dossier
+ *    of 2,000 photos (41 calls).
  *
  * Needs DATABASE_URL pointing at a PostgreSQL server; it creates and drops its own database.
  * BENCH_COUNT overrides the 2,000; BENCH_WORKERS the single worker of the lifted runs.
@@ -32,7 +34,7 @@ import { systemPrincipal } from "@/lib/auth/roles";
 import { putIntervention } from "@/lib/interventions/intake";
 import { publicationQueue, stopPublicationQueues } from "@/lib/publication/queue";
 import { pipelineSettings } from "@/lib/publication/settings";
-import { eligibleInput, sampleFileStorage } from "@/lib/publication/test-support";
+import { eligibleInput, photosInput, sampleFileStorage } from "@/lib/publication/test-support";
 import { onInterventionChanged } from "@/lib/publication/trigger";
 import { startSandbox } from "@/sandbox/server";
 
@@ -47,10 +49,20 @@ const url = withDatabase(server, databaseName);
 const admin = postgres(server, { max: 1, onnotice: () => {} });
 
 const worker = { WORKER_BATCH_SIZE: "50", WORKER_CONCURRENCY: "4", WORKER_POLL_SECONDS: "2" };
-const storage = sampleFileStorage();
+const LARGE_DOSSIER_PHOTOS = 2000;
+const storage = sampleFileStorage(photosInput(LARGE_DOSSIER_PHOTOS).map((photo) => photo.file_path));
 // Killed on the way out, whatever happens: an orphaned worker would keep polling a dropped database.
 const spawned = new Set<ChildProcess>();
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+/** A process's peak resident set so far, in MB (Linux's VmHWM); NaN where /proc is not there. */
+const peakRssMb = (pid: number | undefined) => {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb ? Number(kb) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+};
 const fmt = (n: number, digits = 0) => n.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main() {
@@ -89,10 +101,11 @@ async function main() {
   };
 
   /** Interventions complete but for the contract signature: not eligible yet. */
-  const createWaiting = async (prefix: string, count: number) => {
+  const createWaiting = async (prefix: string, count: number, photos = 2) => {
     const references = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+    const input = eligibleInput({ contract_signed_at: null, ...(photos === 2 ? {} : { photos: photosInput(photos) }) });
     for (let i = 0; i < references.length; i += 16) {
-      await Promise.all(references.slice(i, i + 16).map((reference) => putIntervention(db, reference, eligibleInput({ contract_signed_at: null }), systemPrincipal)));
+      await Promise.all(references.slice(i, i + 16).map((reference) => putIntervention(db, reference, input, systemPrincipal)));
     }
     return references;
   };
@@ -143,6 +156,7 @@ async function main() {
     const seconds = (times.at(-1)! - eligibleAt) / 1000;
     const latencies = times.map((t) => t - eligibleAt);
     const rate = COUNT / seconds;
+    const backlogRss = Math.max(...workers.map((child) => peakRssMb(child.pid)));
     if (latencyMs === 0) throughput0 = rate;
 
     // Idle: one intervention at a time, nothing else queued.
@@ -158,7 +172,7 @@ async function main() {
     results.push(
       `  sandbox +${latencyMs} ms, limit lifted, ${LIFTED_WORKERS} worker${LIFTED_WORKERS > 1 ? "s" : ""}: ${fmt(rate)} publications/s (${fmt(COUNT)} in ${fmt(seconds, 1)} s); ` +
         `backlog eligibility→published p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms; ` +
-        `idle p50 ${fmt(percentile(idle, 50))} ms, p99 ${fmt(percentile(idle, 99))} ms (${IDLE_SAMPLES} samples)`,
+        `idle p50 ${fmt(percentile(idle, 50))} ms, p99 ${fmt(percentile(idle, 99))} ms (${IDLE_SAMPLES} samples); worker peak RSS over the backlog ${fmt(backlogRss)} MB`,
     );
     console.log(results.at(-1));
   }
@@ -211,13 +225,26 @@ async function main() {
   const start = await makeEligible(limited);
   await waitPublished(limited, 1_800_000);
   const seconds = (Date.now() - start) / 1000;
+  const limitedRss = workers.map((child) => peakRssMb(child.pid));
   await stopWorkers();
   const v1 = sandbox.ledger().requests.slice(requestsBefore).filter((r) => r.path.includes("/v1/"));
   const throttled = v1.filter((r) => r.status === 429).length;
   results.push(
     `  20/s limit, 2 workers: ${fmt(v1.length / seconds, 1)} requests/s = ${fmt((v1.length / seconds / 20) * 100, 1)} % of the limit ` +
-      `(${fmt(COUNT)} publications in ${fmt(seconds, 1)} s); 429 answers: ${throttled} of ${v1.length} (${fmt((throttled / v1.length) * 100, 2)} %)`,
+      `(${fmt(COUNT)} publications in ${fmt(seconds, 1)} s); 429 answers: ${throttled} of ${v1.length} (${fmt((throttled / v1.length) * 100, 2)} %); ` +
+      `workers' peak RSS ${limitedRss.map((mb) => `${fmt(mb)} MB`).join(", ")}`,
   );
+  console.log(results.at(-1));
+
+  // One large dossier, a fresh worker: its memory is the dossier's, not a backlog's.
+  const [large] = await createWaiting("INT-BENCH-PHOTOS", 1, LARGE_DOSSIER_PHOTOS);
+  await startWorkers(1, {});
+  const largeStart = await makeEligible([large!]);
+  await waitPublished([large!], 600_000);
+  const largeSeconds = (Date.now() - largeStart) / 1000;
+  const largeRss = peakRssMb(workers[0]?.pid);
+  await stopWorkers();
+  results.push(`  one dossier of ${fmt(LARGE_DOSSIER_PHOTOS)} photos, 20/s limit, 1 fresh worker: published in ${fmt(largeSeconds, 1)} s; worker peak RSS ${fmt(largeRss)} MB`);
   console.log(results.at(-1));
 
   console.log("\nResults");

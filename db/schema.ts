@@ -255,6 +255,12 @@ export const publications = pgTable(
     index("publications_status_updated_at_idx").on(t.status, t.updatedAt.desc()),
     uniqueIndex("publications_dossier_id_key").on(t.dossierId),
     index("publications_next_attempt_at_idx").on(t.nextAttemptAt),
+    // The publications on their way or waiting for a person, a few percent of all, newest change
+    // first: a page of any combination of these states (needs review or failed, needs attention)
+    // reads off it directly instead of sorting every row of the states it asks for.
+    index("publications_open_updated_at_idx")
+      .on(t.updatedAt.desc(), t.interventionId.desc())
+      .where(sql`${t.status} in ('queued', 'in_progress', 'retrying', 'needs_review', 'failed')`),
     // The reconciler's most-overdue-first scan over published dossiers still awaiting a final status.
     index("publications_dossier_lookup_idx")
       .on(sql`coalesce(${t.dossierStatusNextCheckAt}, ${t.publishedAt})`)

@@ -19,3 +19,15 @@ export async function recordAudit(
     details: details ?? null,
   });
 }
+
+/** Several entries in one statement, in the caller's transaction (a worker's batch). */
+export async function recordAudits(
+  tx: Executor,
+  actor: Principal,
+  entries: readonly { action: string; interventionId: string | null; details?: Record<string, unknown> }[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.insert(auditLog).values(
+    entries.map((entry) => ({ actorType: actor.kind, actorId: actor.id, actorLabel: actor.label, action: entry.action, interventionId: entry.interventionId, details: entry.details ?? null })),
+  );
+}

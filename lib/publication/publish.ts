@@ -1,13 +1,13 @@
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Database, Executor } from "@/db/client";
-import { beneficiaries, interventionDocuments, interventions, publicationAttempts, publications, type AttemptTrigger, type Publication } from "@/db/schema";
+import { beneficiaries, circuitBreakers, interventionDocuments, interventions, publicationAttempts, publications, type AttemptTrigger, type Publication } from "@/db/schema";
 import { raiseAlert } from "@/lib/alerts/alerts";
-import { recordAudit } from "@/lib/audit";
+import { recordAudits } from "@/lib/audit";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { mapInterventionToDossier, workforceFieldOfSymphonics } from "@/lib/dossier/mapping";
 import { MAX_PHOTOS_PER_CALL } from "@/lib/dossier/payload-schema";
 import type { FieldProblem } from "@/lib/errors";
-import { loadInterventionAggregate } from "@/lib/interventions/repository";
+import { loadInterventionAggregates } from "@/lib/interventions/repository";
 import { currentCorrelationId, withCorrelationId } from "@/lib/observability/correlation";
 import { observeRateLimitTurn, observeSymphonicsExchanges } from "@/lib/observability/pipeline-observations";
 import type { SymphonicsClient } from "@/lib/symphonics/client";
@@ -19,7 +19,7 @@ import { photoBatchRetries } from "./photo-batch-retry";
 import { holdSince, holdUntilRetryAfter, observePartnerBucket, reserveRequests, slotDelayMs } from "./rate-limiter";
 import { nextRetry } from "./retry-policy";
 import type { PipelineSettings } from "./settings";
-import { isUnderway, markFailed, markInProgress, markInProgressAll, markNeedsReview, markNotReady, markPostponed, markPublished, markRetrying } from "./status";
+import { isUnderway, markFailed, markInProgress, markInProgressAll, markNeedsReview, markNotReady, markPostponed, markPublishedAll, markRetrying } from "./status";
 import { eligibilityOf } from "./trigger";
 
 /** What a publication job carries: which intervention, and why it runs. */
@@ -77,7 +77,26 @@ interface Ready {
   request: PublicationRequest;
   claim: Extract<Claim, { go: true }>;
   mapped: Extract<Awaited<ReturnType<typeof mapInterventionToDossier>>, { ok: true }>;
+  /** The intervention's reference, for alert messages. */
+  reference: string;
   calls: number;
+}
+
+/**
+ * A run's outcome, stored by `store` in the batch's transaction with its exchanges: `publication`
+ * is its row locked by that transaction, null when published meanwhile. Writes that a batch makes
+ * as sets (published rows, audit entries) go to `writes`, flushed before the commit.
+ */
+interface Outcome {
+  index: number;
+  request: PublicationRequest;
+  attempts: AttemptRecord[];
+  store(tx: Executor, publication: Publication | null, writes: BatchWrites): Promise<PublicationRunResult>;
+}
+
+interface BatchWrites {
+  published: { current: Publication; values: { dossierId: string; photosSent: number } }[];
+  audits: { action: string; interventionId: string; details: Record<string, unknown> }[];
 }
 
 type Sent = Ready & { attempts: AttemptRecord[]; result: PublicationResult };
@@ -104,7 +123,18 @@ export async function runPublications(deps: PublicationDeps, requests: Publicati
     }
   };
 
-  const claims = await claimAll(deps, requests);
+  // The batch's interventions in a few set queries, read while the claim runs (other connections,
+  // no locks) to spare an idle run their round trips. A change committed during the claim can be
+  // missed by this send, as one committed between the read and the send always could. A failure
+  // here fails the runs that go.
+  const [claims, aggregates] = await Promise.all([
+    claimAll(deps, requests),
+    loadInterventionAggregates(
+      db,
+      requests.map((request) => request.interventionId),
+    ).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+  ]);
+  const invalid: Outcome[] = [];
   const prepared = await Promise.all(
     requests.map((request, index) =>
       isolated(index, async (): Promise<Omit<Ready, "index" | "request" | "claim"> | null> => {
@@ -114,8 +144,9 @@ export async function runPublications(deps: PublicationDeps, requests: Publicati
           results[index] = claim!.result;
           return null;
         }
+        if (aggregates instanceof Error) throw aggregates;
         const { publication } = claim!;
-        const aggregate = await loadInterventionAggregate(db, { id: request.interventionId });
+        const aggregate = aggregates.get(request.interventionId);
         if (!aggregate) {
           results[index] = "nothing_to_do";
           return null;
@@ -123,13 +154,12 @@ export async function runPublications(deps: PublicationDeps, requests: Publicati
         const anchor = publication.queuedAt ?? publication.createdAt;
         const mapped = await mapInterventionToDossier(aggregate, { signUrl: (path) => deps.signUrl(path, anchor), fileExists: deps.fileExists });
         if (!mapped.ok) {
-          await recordNeedsReview(deps, request, [], mapped.problems, { code: "invalid_data", message: "The intervention's data must be corrected before it can be sent." });
-          results[index] = "needs_review";
+          invalid.push(needsReviewOutcome(index, request, [], mapped.problems, { code: "invalid_data", message: "The intervention's data must be corrected before it can be sent." }));
           return null;
         }
         // Extra batch i carries photos from (i + 1) × 50 on; those wholly confirmed are not sent again.
         const pendingBatches = mapped.extraPhotoBatches.filter((batch, i) => (i + 1) * MAX_PHOTOS_PER_CALL + batch.photos.length > publication.photosSent).length;
-        return { mapped, calls: (publication.dossierId ? 0 : 1) + pendingBatches };
+        return { mapped, reference: aggregate.reference, calls: (publication.dossierId ? 0 : 1) + pendingBatches };
       }),
     ),
   );
@@ -137,30 +167,24 @@ export async function runPublications(deps: PublicationDeps, requests: Publicati
   prepared.forEach((item, index) => {
     if (item) ready.push({ ...item, index, request: requests[index]!, claim: claims[index] as Extract<Claim, { go: true }> });
   });
-  if (ready.length > 0) await sendAll(deps, ready, results, isolated);
+  const outcomes = ready.length > 0 ? await sendAll(deps, ready, results, isolated) : [];
+  await storeOutcomes(deps, [...invalid, ...outcomes], results, isolated);
   return results.map((result) => result ?? new Error("publication run ended without a result"));
 }
 
+/** Sends the ready runs within one turn at the rate limit; returns their outcomes, to be stored together. */
 async function sendAll(
   deps: PublicationDeps,
   ready: Ready[],
   results: (PublicationRunResult | Error | undefined)[],
   isolated: <T>(index: number, work: () => Promise<T>) => Promise<T | undefined>,
-): Promise<void> {
+): Promise<Outcome[]> {
   const { db, settings } = deps;
   // The batch's turn at Symphonics' rate limit, for every call its runs expect to make, in one step.
   const reservation = await reserveRequests(db, settings.rateLimit, ready.reduce((sum, item) => sum + item.calls, 0));
   observeRateLimitTurn(reservation);
   if (!reservation.granted) {
-    await Promise.all(
-      ready.map((item) =>
-        isolated(item.index, async () => {
-          await postpone(deps, item.request, item.claim.previousStatus, new Date(deps.now().getTime() + reservation.retryInMs + deps.random() * 1000));
-          results[item.index] = "postponed";
-        }),
-      ),
-    );
-    return;
+    return ready.map((item) => postponeOutcome(deps, item.index, item.request, [], item.claim.previousStatus, new Date(deps.now().getTime() + reservation.retryInMs + deps.random() * 1000)));
   }
   const grantedAt = Date.now();
   let nextSlot = 0;
@@ -181,28 +205,27 @@ async function sendAll(
     }),
   );
 
-  const published = sent.filter((item): item is Sent & { result: { kind: "published" } } => item?.result.kind === "published");
-  if (published.length > 0) {
+  // The circuit breaker hears of the batch before its outcomes are stored: once for every answer
+  // that shows Symphonics up, once per failure that shows it down (each may open the circuit).
+  const delivered = sent.filter((item): item is Sent => item !== undefined);
+  const failed = delivered.filter((item): item is Sent & { result: { kind: "failed" } } => item.result.kind === "failed" && item.result.outcome.problemCode !== HELD_BY_RETRY_AFTER);
+  if (delivered.some((item) => item.result.kind === "published") || failed.some((item) => !symphonicsDown(item.result.outcome) && item.result.outcome.kind !== "rate_limited")) {
     await recordHealthy(db, settings.breaker);
-    await recordPublishedAll(deps, published, results, isolated);
   }
-  await Promise.all(
-    sent.map((item) => {
-      if (!item || item.result.kind === "published") return undefined;
-      const { result, request, attempts, claim } = item;
-      return isolated(item.index, async () => {
-        if (result.outcome.kind === "rate_limited" && result.outcome.problemCode === HELD_BY_RETRY_AFTER) {
-          // A hold announced to another call since our turn: this call was not sent, and the wait is not ours.
-          await insertAttemptsIn(deps, request, attempts);
-          await postpone(deps, request, claim.previousStatus, new Date(deps.now().getTime() + result.outcome.retryAfterMs + deps.random() * 1000));
-          results[item.index] = "postponed";
-        } else {
-          const photoOffset = result.step === "add_photos" ? result.photosConfirmed : 0;
-          results[item.index] = await handleFailure(deps, request, attempts, result.outcome, claim.previousStatus, photoOffset);
-        }
-      });
-    }),
-  );
+  const opened = new Set<number>();
+  for (const item of failed) {
+    if (symphonicsDown(item.result.outcome) && (await recordFailure(db, settings.breaker)).opened) opened.add(item.index);
+  }
+
+  return delivered.map((item): Outcome => {
+    const { result, request, attempts, claim } = item;
+    if (result.kind === "published") return publishedOutcome(item.index, request, attempts, result);
+    if (result.outcome.kind === "rate_limited" && result.outcome.problemCode === HELD_BY_RETRY_AFTER) {
+      // A hold announced to another call since our turn: this call was not sent, and the wait is not ours.
+      return postponeOutcome(deps, item.index, request, attempts, claim.previousStatus, new Date(deps.now().getTime() + result.outcome.retryAfterMs + deps.random() * 1000));
+    }
+    return failureOutcome(deps, item, result.outcome, opened.has(item.index));
+  });
 }
 
 function sendOne(deps: PublicationDeps, item: Ready, attempts: AttemptRecord[], beforeCall: () => Promise<number>): Promise<PublicationResult> {
@@ -266,32 +289,27 @@ async function claimAll(deps: PublicationDeps, requests: PublicationRequest[]): 
   const claims: (Claim | Error | undefined)[] = new Array(requests.length);
   try {
     await deps.db.transaction(async (tx) => {
+      // One round trip: the rows locked, with what eligibility needs and the circuit's state.
       const rows = await tx
-        .select({ publication: publications, status: interventions.status, contractSignedAt: beneficiaries.contractSignedAt })
+        .select({
+          publication: publications,
+          status: interventions.status,
+          contractSignedAt: beneficiaries.contractSignedAt,
+          documents: sql<{ filePath: string; requiresSignature: boolean; signedAt: string | null }[]>`(
+            select coalesce(json_agg(json_build_object('filePath', d.file_path, 'requiresSignature', d.requires_signature, 'signedAt', d.signed_at) order by d.position), '[]'::json)
+            from ${interventionDocuments} d where d.intervention_id = ${publications.interventionId})`,
+          circuit: sql<string | null>`(select state from ${circuitBreakers} where name = ${deps.settings.breaker.name})`,
+        })
         .from(publications)
         .innerJoin(interventions, eq(interventions.id, publications.interventionId))
         .innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId))
         .where(inArray(publications.interventionId, [...new Set(requests.map((request) => request.interventionId))]))
         .for("update", { of: publications, skipLocked: true });
       if (rows.length === 0) return;
-      const documents = await tx
-        .select({
-          interventionId: interventionDocuments.interventionId,
-          filePath: interventionDocuments.filePath,
-          requiresSignature: interventionDocuments.requiresSignature,
-          signedAt: interventionDocuments.signedAt,
-        })
-        .from(interventionDocuments)
-        .where(
-          inArray(
-            interventionDocuments.interventionId,
-            rows.map((row) => row.publication.interventionId),
-          ),
-        )
-        .orderBy(asc(interventionDocuments.interventionId), asc(interventionDocuments.position));
       const locked = new Map(rows.map((row) => [row.publication.interventionId, row]));
-      // One breaker question for the batch; a half-open circuit lets one probe through, the others ask again (and wait).
-      let permission: Permission | null = null;
+      // One breaker question for the batch, answered by the read above when the circuit is closed;
+      // a half-open circuit lets one probe through, the others ask again (and wait).
+      let permission: Permission | null = rows[0]!.circuit === "closed" ? { allowed: true, probe: false } : null;
       const permit = async () => {
         if (permission && !(permission.allowed && permission.probe)) return permission;
         permission = await requestPermission(tx, deps.settings.breaker);
@@ -307,7 +325,7 @@ async function claimAll(deps: PublicationDeps, requests: PublicationRequest[]): 
         const eligibility = checkEligibility({
           status: row.status,
           contractSignedAt: row.contractSignedAt,
-          documents: documents.filter((document) => document.interventionId === request.interventionId),
+          documents: row.documents.map((document) => ({ ...document, signedAt: document.signedAt ? new Date(document.signedAt) : null })),
           publicationStatus: publication.status,
         });
         const claim = await decideClaim(deps, tx, request, publication, eligibility, permit);
@@ -398,19 +416,6 @@ async function postponeIn(
 // The correlation id goes on with the next job: a batch runs outside any one job's context.
 const jobOf = ({ interventionId, trigger, triggeredBy, correlationId }: PublicationRequest) => ({ interventionId, trigger, triggeredBy, ...(correlationId ? { correlationId } : {}) });
 
-async function postpone(deps: PublicationDeps, request: PublicationRequest, status: Publication["status"], at: Date): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    const publication = await lockUnpublished(tx, request.interventionId);
-    if (publication) await postponeIn(tx, deps, request, publication, status, at);
-  });
-}
-
-/** The publication row, locked, unless someone else already published it. */
-async function lockUnpublished(tx: Executor, interventionId: string): Promise<Publication | null> {
-  const [publication] = await tx.select().from(publications).where(eq(publications.interventionId, interventionId)).for("update");
-  return publication && publication.status !== "published" ? publication : null;
-}
-
 function attemptRows(request: PublicationRequest, records: AttemptRecord[]) {
   return records.map((record) => ({
     interventionId: request.interventionId,
@@ -459,103 +464,115 @@ async function checkpoint(deps: PublicationDeps, request: PublicationRequest, at
   });
 }
 
-async function insertAttemptsIn(deps: PublicationDeps, request: PublicationRequest, attempts: AttemptRecord[]): Promise<void> {
-  if (attempts.length > 0) await deps.db.transaction((tx) => insertAttempts(tx, request, attempts));
-}
-
 /**
- * The runs of a batch that went through, stored in one transaction (attempts, publications,
- * interventions, audit). If it fails, each is stored on its own, so one bad row fails no other.
+ * The outcomes of a batch, stored in one transaction: every exchange in one statement, the
+ * publications locked in one (in one order, so two batches storing the same publication cannot
+ * deadlock), each outcome written under its row lock, the published rows, their interventions and
+ * the audit entries as sets. If that transaction fails, each outcome is stored in its own, so one
+ * bad row fails no other; a second outcome of the same publication (a job taken again) is stored
+ * on its own after the batch, so it sees what the first one wrote.
  */
-async function recordPublishedAll(
+async function storeOutcomes(
   deps: PublicationDeps,
-  sent: (Sent & { result: { kind: "published" } })[],
+  outcomes: Outcome[],
   results: (PublicationRunResult | Error | undefined)[],
   isolated: <T>(index: number, work: () => Promise<T>) => Promise<T | undefined>,
 ): Promise<void> {
+  if (outcomes.length === 0) return;
+  const settle = (outcome: Outcome, result: PublicationRunResult) => {
+    observeExchanges(outcome.request, outcome.attempts.splice(0, outcome.attempts.length));
+    results[outcome.index] = result;
+  };
+  const batch: Outcome[] = [];
+  const alone: Outcome[] = [];
+  const seen = new Set<string>();
+  for (const outcome of outcomes) {
+    (seen.has(outcome.request.interventionId) ? alone : batch).push(outcome);
+    seen.add(outcome.request.interventionId);
+  }
   try {
-    await deps.db.transaction(async (tx) => {
-      const rows = sent.flatMap((item) => attemptRows(item.request, item.attempts));
-      if (rows.length > 0) await tx.insert(publicationAttempts).values(rows);
-      const locked = await tx
-        .select()
-        .from(publications)
-        .where(
-          inArray(
-            publications.interventionId,
-            sent.map((item) => item.request.interventionId),
-          ),
-        )
-        // In one order, so two batches storing the same publication (a job taken again) cannot deadlock.
-        .orderBy(asc(publications.interventionId))
-        .for("update");
-      const current = new Map(locked.map((publication) => [publication.interventionId, publication]));
-      const stored: typeof sent = [];
-      for (const item of sent) {
-        const publication = current.get(item.request.interventionId);
-        if (!publication || publication.status === "published") continue;
-        // A webhook can arrive before this transaction, a rejection too: the writer keeps what it said.
-        await markPublished(tx, publication, { dossierId: item.result.dossierId, photosSent: item.result.photosConfirmed });
-        current.delete(item.request.interventionId);
-        stored.push(item);
-      }
-      if (stored.length === 0) return;
-      await tx
-        .update(interventions)
-        .set({ status: "published", updatedAt: sql`now()` })
-        .where(
-          inArray(
-            interventions.id,
-            stored.map((item) => item.request.interventionId),
-          ),
-        );
-      for (const { request, result } of stored) {
-        await recordAudit(tx, systemPrincipal, "publication.published", request.interventionId, { dossierId: result.dossierId, adopted: result.adopted, trigger: request.trigger, triggeredBy: request.triggeredBy });
-      }
-    });
+    const stored = await deps.db.transaction((tx) => storeIn(tx, batch));
+    batch.forEach((outcome, i) => settle(outcome, stored[i]!));
   } catch {
-    await Promise.all(
-      sent.map((item) =>
-        isolated(item.index, async () => {
-          await recordPublished(deps, item.request, item.attempts, item.result.dossierId, item.result.photosConfirmed, item.result.adopted);
-          results[item.index] = "published";
-        }),
+    alone.unshift(...batch);
+  }
+  await Promise.all(
+    alone.map((outcome) =>
+      isolated(outcome.index, async () => {
+        const [result] = await deps.db.transaction((tx) => storeIn(tx, [outcome]));
+        settle(outcome, result!);
+      }),
+    ),
+  );
+}
+
+async function storeIn(tx: Executor, outcomes: Outcome[]): Promise<PublicationRunResult[]> {
+  // Written here and taken out of the buffers only once committed: a batch rolled back is stored again one by one.
+  const rows = outcomes.flatMap((outcome) => attemptRows(outcome.request, outcome.attempts));
+  if (rows.length > 0) await tx.insert(publicationAttempts).values(rows);
+  const locked = await tx
+    .select()
+    .from(publications)
+    .where(
+      inArray(
+        publications.interventionId,
+        outcomes.map((outcome) => outcome.request.interventionId),
       ),
-    );
-    return;
+    )
+    .orderBy(asc(publications.interventionId))
+    .for("update");
+  const current = new Map(locked.map((publication) => [publication.interventionId, publication]));
+  const writes: BatchWrites = { published: [], audits: [] };
+  const stored: PublicationRunResult[] = [];
+  for (const outcome of outcomes) {
+    const publication = current.get(outcome.request.interventionId);
+    stored.push(await outcome.store(tx, publication && publication.status !== "published" ? publication : null, writes));
   }
-  for (const item of sent) {
-    observeExchanges(item.request, item.attempts.splice(0, item.attempts.length));
-    results[item.index] = "published";
-  }
-}
-
-async function recordPublished(deps: PublicationDeps, request: PublicationRequest, attempts: AttemptRecord[], dossierId: string, photosSent: number, adopted: boolean) {
-  await deps.db.transaction(async (tx) => {
-    await insertAttempts(tx, request, attempts);
-    const publication = await lockUnpublished(tx, request.interventionId);
-    if (!publication) return;
+  if (writes.published.length > 0) {
     // A webhook can arrive before this transaction, a rejection too: the writer keeps what it said.
-    await markPublished(tx, publication, { dossierId, photosSent });
-    await tx.update(interventions).set({ status: "published", updatedAt: sql`now()` }).where(eq(interventions.id, request.interventionId));
-    await recordAudit(tx, systemPrincipal, "publication.published", request.interventionId, { dossierId, adopted, trigger: request.trigger, triggeredBy: request.triggeredBy });
-  });
+    await markPublishedAll(tx, writes.published);
+    await tx
+      .update(interventions)
+      .set({ status: "published", updatedAt: sql`now()` })
+      .where(
+        inArray(
+          interventions.id,
+          writes.published.map((write) => write.current.interventionId),
+        ),
+      );
+  }
+  await recordAudits(tx, systemPrincipal, writes.audits);
+  return stored;
 }
 
-async function recordNeedsReview(
-  deps: PublicationDeps,
-  request: PublicationRequest,
-  attempts: AttemptRecord[],
-  problems: FieldProblem[],
-  error: { code: string; message: string },
-) {
-  await deps.db.transaction(async (tx) => {
-    await insertAttempts(tx, request, attempts);
-    const publication = await lockUnpublished(tx, request.interventionId);
-    if (!publication) return;
-    await markNeedsReview(tx, request.interventionId, publication.status, { problems, error });
-    await recordAudit(tx, systemPrincipal, "publication.needs_review", request.interventionId, { code: error.code, problems });
-  });
+function publishedOutcome(index: number, request: PublicationRequest, attempts: AttemptRecord[], result: Extract<PublicationResult, { kind: "published" }>): Outcome {
+  return {
+    index,
+    request,
+    attempts,
+    async store(_tx, publication, writes) {
+      if (!publication) return "published";
+      writes.published.push({ current: publication, values: { dossierId: result.dossierId, photosSent: result.photosConfirmed } });
+      writes.audits.push({
+        action: "publication.published",
+        interventionId: request.interventionId,
+        details: { dossierId: result.dossierId, adopted: result.adopted, trigger: request.trigger, triggeredBy: request.triggeredBy },
+      });
+      return "published";
+    },
+  };
+}
+
+function postponeOutcome(deps: PublicationDeps, index: number, request: PublicationRequest, attempts: AttemptRecord[], before: Publication["status"], at: Date): Outcome {
+  return {
+    index,
+    request,
+    attempts,
+    async store(tx, publication) {
+      if (publication) await postponeIn(tx, deps, request, publication, before, at);
+      return "postponed";
+    },
+  };
 }
 
 /**
@@ -572,101 +589,110 @@ function remoteProblems(outcome: Extract<FailedOutcome, { kind: "not_retryable" 
   }));
 }
 
-async function handleFailure(
-  deps: PublicationDeps,
-  request: PublicationRequest,
-  attempts: AttemptRecord[],
-  outcome: FailedOutcome,
-  previousStatus: Publication["status"],
-  photoOffset: number,
-): Promise<PublicationRunResult> {
-  const { db, settings } = deps;
+/** Symphonics is down: no answer, or a 5xx. Each such failure counts toward opening the circuit. */
+function symphonicsDown(outcome: FailedOutcome): boolean {
+  return outcome.kind === "ambiguous" || (outcome.kind === "retryable" && (outcome.httpStatus ?? 500) >= 500);
+}
+
+function needsReviewOutcome(index: number, request: PublicationRequest, attempts: AttemptRecord[], problems: FieldProblem[], error: { code: string; message: string }): Outcome {
+  return {
+    index,
+    request,
+    attempts,
+    async store(tx, publication, writes) {
+      if (!publication) return "needs_review";
+      await markNeedsReview(tx, request.interventionId, publication.status, { problems, error });
+      writes.audits.push({ action: "publication.needs_review", interventionId: request.interventionId, details: { code: error.code, problems } });
+      return "needs_review";
+    },
+  };
+}
+
+/** A failed run's outcome; the circuit breaker has already heard of it (`circuitOpened`: this failure opened it). */
+function failureOutcome(deps: PublicationDeps, item: Sent, outcome: FailedOutcome, circuitOpened: boolean): Outcome {
+  const { settings } = deps;
+  const { index, request, attempts, claim, reference } = item;
   // A gateway's 502 has no problem code: its status is the most telling code we have.
   const error = { code: outcome.problemCode ?? (outcome.httpStatus ? `http_${outcome.httpStatus}` : outcome.kind), message: outcome.message };
 
+  // Sending the same data again cannot help; a person corrects it, which re-queues it.
   if (outcome.kind === "not_retryable") {
-    // Sending the same data again cannot help; a person corrects it, which re-queues it.
-    await recordHealthy(db, settings.breaker);
-    await recordNeedsReview(deps, request, attempts, remoteProblems(outcome, photoOffset), error);
-    return "needs_review";
+    const photoOffset = item.result.kind === "failed" && item.result.step === "add_photos" ? item.result.photosConfirmed : 0;
+    return needsReviewOutcome(index, request, attempts, remoteProblems(outcome, photoOffset), error);
   }
   if (outcome.kind === "rate_limited") {
     // Everyone waits for Retry-After (announced on the exchange); this publication is not at fault and spends no budget.
-    await db.transaction(async (tx) => {
-      await insertAttempts(tx, request, attempts);
-      const publication = await lockUnpublished(tx, request.interventionId);
-      if (!publication) return;
-      await tx
-        .update(publications)
-        .set({ lastErrorCode: error.code, lastErrorMessage: error.message, lastErrorAt: sql`now()` })
-        .where(eq(publications.interventionId, request.interventionId));
-      await postponeIn(tx, deps, { ...request, trigger: "retry" }, publication, previousStatus, new Date(deps.now().getTime() + outcome.retryAfterMs + deps.random() * 1000));
-    });
-    return "postponed";
+    const at = new Date(deps.now().getTime() + outcome.retryAfterMs + deps.random() * 1000);
+    return {
+      index,
+      request,
+      attempts,
+      async store(tx, publication) {
+        if (!publication) return "postponed";
+        await tx
+          .update(publications)
+          .set({ lastErrorCode: error.code, lastErrorMessage: error.message, lastErrorAt: sql`now()` })
+          .where(eq(publications.interventionId, request.interventionId));
+        await postponeIn(tx, deps, { ...request, trigger: "retry" }, publication, claim.previousStatus, at);
+        return "postponed";
+      },
+    };
   }
 
   // retryable (5xx, 409 idempotency_key_in_use), ambiguous (no answer), authentication.
-  const symphonicsDown = outcome.kind === "ambiguous" || (outcome.kind === "retryable" && (outcome.httpStatus ?? 500) >= 500);
-  let circuitOpened = false;
-  if (symphonicsDown) circuitOpened = (await recordFailure(db, settings.breaker)).opened;
-  else await recordHealthy(db, settings.breaker);
   const retryAfterMs = outcome.kind === "retryable" ? outcome.retryAfterMs : null;
+  return {
+    index,
+    request,
+    attempts,
+    async store(tx, publication, writes) {
+      if (!publication) return "already_published";
+      const now = deps.now();
+      const consecutiveFailures = publication.consecutiveFailures + 1;
+      const firstFailureAt = publication.firstFailureAt ?? now;
+      const decision = nextRetry(settings.retry, { consecutiveFailures, firstFailureAt, now, retryAfterMs, random: deps.random });
+      const failure = { consecutiveFailures, firstFailureAt, error };
+      if (decision.retry) await markRetrying(tx, request.interventionId, publication.status, { ...failure, at: decision.at });
+      else await markFailed(tx, request.interventionId, publication.status, failure);
 
-  return db.transaction(async (tx) => {
-    await insertAttempts(tx, request, attempts);
-    const publication = await lockUnpublished(tx, request.interventionId);
-    if (!publication) return "already_published";
-    const now = deps.now();
-    const consecutiveFailures = publication.consecutiveFailures + 1;
-    const firstFailureAt = publication.firstFailureAt ?? now;
-    const decision = nextRetry(settings.retry, { consecutiveFailures, firstFailureAt, now, retryAfterMs, random: deps.random });
-    const failure = { consecutiveFailures, firstFailureAt, error };
-    if (decision.retry) await markRetrying(tx, request.interventionId, publication.status, { ...failure, at: decision.at });
-    else await markFailed(tx, request.interventionId, publication.status, failure);
-
-    const reference = await referenceOf(tx, request.interventionId);
-    if (outcome.kind === "authentication" && outcome.configurationFault) {
-      await raiseAlert(tx, {
-        kind: "symphonics_invalid_client",
-        groupKey: "symphonics:invalid_client",
-        severity: "critical",
-        message: `Symphonics refuses our client credentials (${error.code}): check SYMPHONICS_CLIENT_ID and SYMPHONICS_CLIENT_SECRET. Publications are retried with backoff meanwhile.`,
-      });
-    }
-    if (circuitOpened) {
-      await raiseAlert(tx, {
-        kind: "symphonics_circuit_open",
-        groupKey: "symphonics:circuit_open",
-        severity: "warning",
-        message: `Calls to Symphonics are paused after ${settings.breaker.failureThreshold} consecutive failures (last: ${error.code}, ${error.message}).`,
-      });
-    }
-    if (!decision.retry) {
-      await raiseAlert(tx, {
-        kind: "publication_failed",
-        groupKey: `publication_failed:${request.interventionId}`,
-        severity: "critical",
-        message: `The publication of ${reference} failed for good after ${consecutiveFailures} attempts (last: ${error.code}, ${error.message}); it is kept for manual resolution.`,
-        interventionId: request.interventionId,
-      });
-      await recordAudit(tx, systemPrincipal, "publication.failed", request.interventionId, { code: error.code, attempts: consecutiveFailures });
-      return "failed";
-    }
-    if (consecutiveFailures >= settings.alertAfterFailures) {
-      await raiseAlert(tx, {
-        kind: "publication_failing",
-        groupKey: `publication_failing:${request.interventionId}`,
-        severity: "warning",
-        message: `The publication of ${reference} has failed ${consecutiveFailures} times in a row (last: ${error.code}, ${error.message}); it is retried.`,
-        interventionId: request.interventionId,
-      });
-    }
-    await deps.schedule(tx, { ...jobOf(request), trigger: "retry" }, decision.at);
-    return "retry_scheduled";
-  });
-}
-
-async function referenceOf(tx: Executor, interventionId: string): Promise<string> {
-  const [row] = await tx.select({ reference: interventions.reference }).from(interventions).where(eq(interventions.id, interventionId));
-  return row?.reference ?? interventionId;
+      if (outcome.kind === "authentication" && outcome.configurationFault) {
+        await raiseAlert(tx, {
+          kind: "symphonics_invalid_client",
+          groupKey: "symphonics:invalid_client",
+          severity: "critical",
+          message: `Symphonics refuses our client credentials (${error.code}): check SYMPHONICS_CLIENT_ID and SYMPHONICS_CLIENT_SECRET. Publications are retried with backoff meanwhile.`,
+        });
+      }
+      if (circuitOpened) {
+        await raiseAlert(tx, {
+          kind: "symphonics_circuit_open",
+          groupKey: "symphonics:circuit_open",
+          severity: "warning",
+          message: `Calls to Symphonics are paused after ${settings.breaker.failureThreshold} consecutive failures (last: ${error.code}, ${error.message}).`,
+        });
+      }
+      if (!decision.retry) {
+        await raiseAlert(tx, {
+          kind: "publication_failed",
+          groupKey: `publication_failed:${request.interventionId}`,
+          severity: "critical",
+          message: `The publication of ${reference} failed for good after ${consecutiveFailures} attempts (last: ${error.code}, ${error.message}); it is kept for manual resolution.`,
+          interventionId: request.interventionId,
+        });
+        writes.audits.push({ action: "publication.failed", interventionId: request.interventionId, details: { code: error.code, attempts: consecutiveFailures } });
+        return "failed";
+      }
+      if (consecutiveFailures >= settings.alertAfterFailures) {
+        await raiseAlert(tx, {
+          kind: "publication_failing",
+          groupKey: `publication_failing:${request.interventionId}`,
+          severity: "warning",
+          message: `The publication of ${reference} has failed ${consecutiveFailures} times in a row (last: ${error.code}, ${error.message}); it is retried.`,
+          interventionId: request.interventionId,
+        });
+      }
+      await deps.schedule(tx, { ...jobOf(request), trigger: "retry" }, decision.at);
+      return "retry_scheduled";
+    },
+  };
 }

@@ -223,6 +223,35 @@ export async function markPublished(tx: Executor, current: Publication, values: 
     .where(byIntervention(current.interventionId));
 }
 
+/**
+ * The same move as markPublished for a batch of publications in one statement: `current` each row
+ * read under lock, `values` what its run confirmed.
+ */
+export async function markPublishedAll(tx: Executor, rows: readonly { current: Publication; values: { dossierId: string; photosSent: number } }[]): Promise<void> {
+  if (rows.length === 0) return;
+  const changes = rows.map(({ current, values }) => {
+    const known = current.dossierId === values.dossierId;
+    const rejected = known && current.dossierStatus === "rejected";
+    const status = rejected ? "needs_review" : "published";
+    assertTransition(current.interventionId, current.status, status);
+    return {
+      intervention_id: current.interventionId,
+      status,
+      dossier_id: values.dossierId,
+      dossier_status: known && current.dossierStatus ? current.dossierStatus : "received",
+      photos_sent: values.photosSent,
+      problems: rejected ? current.problems : null,
+    };
+  });
+  await tx.execute(sql`
+    update publications p
+    set status = c.status, dossier_id = c.dossier_id, dossier_status = c.dossier_status, photos_sent = c.photos_sent,
+        published_at = now(), next_attempt_at = null, consecutive_failures = 0, first_failure_at = null, problems = c.problems, updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb)
+      as c(intervention_id uuid, status publication_status, dossier_id text, dossier_status dossier_status, photos_sent integer, problems jsonb)
+    where p.intervention_id = c.intervention_id`);
+}
+
 /** Symphonics rejected the dossier (a webhook), whenever it comes: a person must look at it. */
 export async function markRejected(tx: Executor, interventionId: string, from: PublicationStatus, values: { dossierId: string; reason: string; explanation: string }): Promise<void> {
   assertTransition(interventionId, from, "needs_review");

@@ -1,0 +1,1 @@
+CREATE INDEX "publications_open_updated_at_idx" ON "publications" USING btree ("updated_at" DESC NULLS LAST,"intervention_id" DESC NULLS LAST) WHERE "publications"."status" in ('queued', 'in_progress', 'retrying', 'needs_review', 'failed');
