@@ -625,6 +625,7 @@ async function handleFailure(
         groupKey: "symphonics:circuit_open",
         severity: "warning",
         message: `Calls to Symphonics are paused after ${settings.breaker.failureThreshold} consecutive failures (last: ${error.code}, ${error.message}).`,
+        recurrence: true,
       });
     }
     if (!decision.retry) {
@@ -634,6 +635,7 @@ async function handleFailure(
         severity: "critical",
         message: `The publication of ${reference} failed for good after ${consecutiveFailures} attempts (last: ${error.code}, ${error.message}); it is kept for manual resolution.`,
         interventionId: request.interventionId,
+        recurrence: true,
       });
       await recordAudit(tx, systemPrincipal, "publication.failed", request.interventionId, { code: error.code, attempts: consecutiveFailures });
       return "failed";
@@ -645,6 +647,8 @@ async function handleFailure(
         severity: "warning",
         message: `The publication of ${reference} has failed ${consecutiveFailures} times in a row (last: ${error.code}, ${error.message}); it is retried.`,
         interventionId: request.interventionId,
+        // Reaching the threshold starts a spell of failures; each later failure continues it.
+        recurrence: consecutiveFailures === settings.alertAfterFailures,
       });
     }
     await deps.schedule(tx, { ...jobOf(request), trigger: "retry" }, decision.at);
