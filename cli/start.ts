@@ -176,6 +176,9 @@ async function main() {
   // The files route ready before the worker sends the first dossier: the development server
   // compiles a route at its first request, and Symphonics gives up on a download after 10 s.
   await waitForHttp(`http://127.0.0.1:${port}/files/warm-up.pdf`, 180_000);
+  // Likewise the webhook route (a GET is refused, 405, once compiled): Symphonics stops retrying a
+  // webhook after a few seconds, and a lost one leaves a dossier "received" until reconciliation.
+  await waitForHttp(`http://127.0.0.1:${port}/api/webhooks/symphonics`, 180_000);
   // node with tsx's loader rather than the tsx command, which SIGKILLs a child that does not
   // acknowledge a signal within 60 ms (as under load), cutting the worker's orderly stop short.
   run("sandbox", process.execPath, ["--import", "tsx", "sandbox/main.ts"], env);
