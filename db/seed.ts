@@ -14,6 +14,8 @@ import { rejectionText } from "@/lib/publication/explanations";
 import { markFailed, markNeedsReview, markPostponed, markPublished, markRejected, markRetrying } from "@/lib/publication/status";
 
 export const DEMO_PASSWORD = "demo-password-2026";
+/** The dossiers the seed stages as Symphonics left them; the quickstart registers them in its sandbox. */
+export const DEMO_DOSSIER_PREFIX = "DOS-DEMO-";
 export const demoUsers: { email: string; name: string; role: StaffRole }[] = [
   { email: "admin@demo.local", name: "Alice Admin", role: "admin" },
   { email: "operator@demo.local", name: "Olivier Opérateur", role: "operator" },
@@ -138,7 +140,7 @@ async function stage(db: Executor, scenario: Showcase, interventionId: string, r
     case "processing": {
       // Sent, and Symphonics still checking it: the sandbox settles its own dossiers within a
       // second, so this one is staged as its webhook left it.
-      const dossierId = `DOS-DEMO-PRO-${n + 1}`;
+      const dossierId = `${DEMO_DOSSIER_PREFIX}PRO-${n + 1}`;
       await recordExchanges(db, interventionId, 1, { outcome: "success", httpStatus: 201, problemCode: null, message: "201 Created", everyMinutes: 3 });
       const [queued] = await db.select().from(publications).where(eq(publications.interventionId, interventionId));
       await markPublished(db, queued!, { dossierId, photosSent: 0 });
@@ -179,7 +181,7 @@ async function stage(db: Executor, scenario: Showcase, interventionId: string, r
       return;
     }
     case "rejected": {
-      const dossierId = `DOS-DEMO-REJ-${n + 1}`;
+      const dossierId = `${DEMO_DOSSIER_PREFIX}REJ-${n + 1}`;
       await recordExchanges(db, interventionId, 1, { outcome: "success", httpStatus: 201, problemCode: null, message: "201 Created", everyMinutes: 30 });
       const [current] = await db.select().from(publications).where(eq(publications.interventionId, interventionId));
       await markPublished(db, current!, { dossierId, photosSent: 0 });
