@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { count, eq, sql } from "drizzle-orm";
 import type { Database, Executor } from "./client";
-import { interventions, publicationAttempts, publications, type InterventionStatus, type StaffRole } from "./schema";
+import { interventions, publicationAttempts, publications, webhookEvents, type InterventionStatus, type StaffRole } from "./schema";
 import { raiseAlert } from "@/lib/alerts/alerts";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { systemPrincipal } from "@/lib/auth/roles";
@@ -133,6 +133,24 @@ async function recordExchanges(db: Executor, interventionId: string, count: numb
   await db.update(publications).set({ attemptCount: count }).where(eq(publications.interventionId, interventionId));
 }
 
+/** The webhook that brought a staged dossier's status, as the webhook route stores one it applied. */
+async function recordWebhook(db: Executor, values: { dossierId: string; reference: string; status: string; reason: string | null; minutesAgo: number }) {
+  const at = minutesFromNow(-values.minutesAgo);
+  const data = { dossierId: values.dossierId, externalReference: values.reference, status: values.status, ...(values.reason ? { reason: values.reason } : {}) };
+  await db.insert(webhookEvents).values({
+    webhookId: `msg_demo_${values.dossierId}_${values.status}`,
+    type: `dossier.${values.status}`,
+    dossierId: values.dossierId,
+    externalReference: values.reference,
+    status: values.status,
+    reason: values.reason,
+    outcome: "applied",
+    payload: { type: `dossier.${values.status}`, timestamp: at.toISOString(), data },
+    occurredAt: at,
+    receivedAt: at,
+  });
+}
+
 /** Puts a freshly queued showcase publication in its state, through the state machine's writers. */
 async function stage(db: Executor, scenario: Showcase, interventionId: string, reference: string, n: number): Promise<void> {
   const gateway = { code: "http_502", message: "502: gateway or server trouble (the answer is not a problem document)." };
@@ -147,6 +165,7 @@ async function stage(db: Executor, scenario: Showcase, interventionId: string, r
       await db.update(interventions).set({ status: "published" }).where(eq(interventions.id, interventionId));
       const [published] = await db.select().from(publications).where(eq(publications.interventionId, interventionId)).for("update");
       await applyDossierStatus(db, published!, { dossierId, status: "processing", reason: null, source: "webhook" });
+      await recordWebhook(db, { dossierId, reference, status: "processing", reason: null, minutesAgo: 2 });
       return;
     }
     case "retrying": {
@@ -188,6 +207,7 @@ async function stage(db: Executor, scenario: Showcase, interventionId: string, r
       await db.update(interventions).set({ status: "published" }).where(eq(interventions.id, interventionId));
       const reason = n === 0 ? "document_unreachable" : "photo_unreachable";
       await markRejected(db, interventionId, "published", { dossierId, reason, explanation: rejectionText(reason) });
+      await recordWebhook(db, { dossierId, reference, status: "rejected", reason, minutesAgo: 29 });
       await raiseAlert(db, {
         kind: "dossier_rejected",
         groupKey: `dossier_rejected:${interventionId}`,
