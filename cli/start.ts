@@ -14,7 +14,9 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { connect } from "@/db/client";
 import { prepareDatabase } from "@/db/prepare";
-import { DEMO_PASSWORD, demoUsers, seedDemoData } from "@/db/seed";
+import { eq, like } from "drizzle-orm";
+import { interventions, publications } from "@/db/schema";
+import { DEMO_DOSSIER_PREFIX, DEMO_PASSWORD, demoUsers, seedDemoData } from "@/db/seed";
 import { stopPublicationQueues } from "@/lib/publication/queue";
 import { parseConfig } from "@/lib/config";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres";
@@ -107,6 +109,27 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
+/**
+ * The sandbox keeps nothing across restarts: the dossiers the demo staged (one Symphonics is still
+ * processing, the rejected ones) are registered in it as they stand, or the workers' status
+ * lookups would find them gone and flag them as lost.
+ */
+async function restoreDemoDossiers(databaseUrl: string, clientId: string): Promise<void> {
+  const connection = connect(databaseUrl, { max: 1 });
+  try {
+    const staged = await connection.db
+      .select({ id: publications.dossierId, externalReference: interventions.reference, status: publications.dossierStatus, rejectionReason: publications.rejectionReason })
+      .from(publications)
+      .innerJoin(interventions, eq(interventions.id, publications.interventionId))
+      .where(like(publications.dossierId, `${DEMO_DOSSIER_PREFIX}%`));
+    if (staged.length === 0) return;
+    const response = await fetch(`http://127.0.0.1:${sandboxPort}/_sandbox/dossiers`, { method: "POST", body: JSON.stringify({ dossiers: staged.map((dossier) => ({ clientId, ...dossier })) }) });
+    if (!response.ok) throw new Error(`the sandbox refused the demo's dossiers (${response.status})`);
+  } finally {
+    await connection.close();
+  }
+}
+
 async function main() {
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
@@ -176,9 +199,14 @@ async function main() {
   // The files route ready before the worker sends the first dossier: the development server
   // compiles a route at its first request, and Symphonics gives up on a download after 10 s.
   await waitForHttp(`http://127.0.0.1:${port}/files/warm-up.pdf`, 180_000);
+  // Likewise the webhook route (a GET is refused, 405, once compiled): Symphonics stops retrying a
+  // webhook after a few seconds, and a lost one leaves a dossier "received" until reconciliation.
+  await waitForHttp(`http://127.0.0.1:${port}/api/webhooks/symphonics`, 180_000);
   // node with tsx's loader rather than the tsx command, which SIGKILLs a child that does not
   // acknowledge a signal within 60 ms (as under load), cutting the worker's orderly stop short.
   run("sandbox", process.execPath, ["--import", "tsx", "sandbox/main.ts"], env);
+  await waitForHttp(`http://127.0.0.1:${sandboxPort}/_sandbox/health`, 60_000);
+  await restoreDemoDossiers(databaseUrl, parseConfig(env).SYMPHONICS_CLIENT_ID);
   run("worker", process.execPath, ["--import", "tsx", "jobs/worker.ts"], env);
 
   log("");

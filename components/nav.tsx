@@ -43,6 +43,10 @@ export function Nav() {
           })}
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm">
+          {/* A route handler, not a page of this layout: an ordinary link, not a client-side one. */}
+          <a href="/api-reference" className="rounded-md px-3 py-1.5 text-slate-700 hover:bg-slate-100">
+            API reference
+          </a>
           <span className="text-slate-600">
             {viewer.email} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">{viewer.role}</span>
           </span>

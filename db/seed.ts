@@ -2,17 +2,20 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { count, eq, sql } from "drizzle-orm";
 import type { Database, Executor } from "./client";
-import { interventions, publicationAttempts, publications, type InterventionStatus, type StaffRole } from "./schema";
+import { interventions, publicationAttempts, publications, webhookEvents, type InterventionStatus, type StaffRole } from "./schema";
 import { raiseAlert } from "@/lib/alerts/alerts";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { createUser } from "@/lib/auth/users";
 import type { InterventionInput } from "@/lib/interventions/intake-schema";
 import { putIntervention } from "@/lib/interventions/intake";
+import { applyDossierStatus } from "@/lib/publication/dossier-status";
 import { rejectionText } from "@/lib/publication/explanations";
 import { markFailed, markNeedsReview, markPostponed, markPublished, markRejected, markRetrying } from "@/lib/publication/status";
 
 export const DEMO_PASSWORD = "demo-password-2026";
+/** The dossiers the seed stages as Symphonics left them; the quickstart registers them in its sandbox. */
+export const DEMO_DOSSIER_PREFIX = "DOS-DEMO-";
 export const demoUsers: { email: string; name: string; role: StaffRole }[] = [
   { email: "admin@demo.local", name: "Alice Admin", role: "admin" },
   { email: "operator@demo.local", name: "Olivier Opérateur", role: "operator" },
@@ -23,15 +26,22 @@ const firstNames = ["Camille", "Léa", "Manon", "Chloé", "Inès", "Jeanne", "Lo
 const lastNames = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard", "Bonnet", "Dupont", "Lambert"];
 const streets = ["rue des Lilas", "avenue Jean Jaurès", "rue de la République", "boulevard Victor Hugo", "rue Pasteur", "allée des Tilleuls", "chemin des Vignes", "place de l'Église", "rue du Moulin", "impasse des Acacias"];
 const cities: [string, string][] = [["69003", "Lyon"], ["13008", "Marseille"], ["31000", "Toulouse"], ["33000", "Bordeaux"], ["44000", "Nantes"], ["67000", "Strasbourg"], ["59000", "Lille"], ["35000", "Rennes"], ["21000", "Dijon"], ["01000", "Bourg-en-Bresse"], ["06000", "Nice"], ["63000", "Clermont-Ferrand"]];
-const operations = ["BAR-TH-171", "BAR-TH-104", "BAR-TH-143", "BAR-TH-113", "BAR-EN-101", "BAR-EN-102", "BAR-EN-103", "BAR-TH-148", "BAR-TH-160"];
-const products: [string, string][] = [
-  ["Pompe à chaleur air/eau", "Daikin Altherma 3 H HT"],
-  ["Pompe à chaleur air/eau", "Atlantic Alfea Excellia"],
-  ["Chauffe-eau thermodynamique", "Thermor Aéromax 5"],
-  ["Chaudière biomasse", "Okofen Pellematic"],
-  ["Isolant laine de verre", "Isover IBR 200 mm"],
-  ["Système solaire combiné", "Viessmann Vitosol 200-FM"],
-];
+/**
+ * The CEE operations the demo installs, each with the equipment that operation really is and a
+ * few brands and models of it, so the dossiers read like an installer's and not one repeated model.
+ */
+const equipmentByOperation: Record<string, { kind: string; models: [brand: string, model: string][] }> = {
+  "BAR-TH-171": { kind: "Pompe à chaleur air/eau", models: [["Daikin", "Altherma 3 H HT ETBH16E"], ["Atlantic", "Alféa Excellia Duo A.I. 14"], ["Mitsubishi Electric", "Ecodan PUZ-WM112VAA"], ["Panasonic", "Aquarea WH-MXC12J9E8"]] },
+  "BAR-TH-104": { kind: "Pompe à chaleur eau/eau", models: [["Viessmann", "Vitocal 200-G BWC 201.B10"], ["NIBE", "F1255-12 PC"], ["Stiebel Eltron", "WPF 10"]] },
+  "BAR-TH-143": { kind: "Système solaire combiné", models: [["Viessmann", "Vitosol 200-FM SV2G"], ["De Dietrich", "Dietrisol Trio DT 400"], ["Clipsol", "Trio TSC 16"]] },
+  "BAR-TH-113": { kind: "Chaudière biomasse", models: [["ÖkoFEN", "Pellematic Condens 12"], ["Hargassner", "Nano-PK 15"], ["Fröling", "PE1 Pellet 15"]] },
+  "BAR-EN-101": { kind: "Isolant de combles", models: [["Isover", "IBR Nu 200 mm"], ["Knauf Insulation", "Supafil Loft 045"], ["URSA", "PureOne 32 R 200 mm"]] },
+  "BAR-EN-102": { kind: "Isolant de murs", models: [["Isover", "GR 32 revêtu kraft 140 mm"], ["Rockwool", "Rockmur Kraft 145 mm"], ["Knauf Insulation", "Acoustifit 120 mm"]] },
+  "BAR-EN-103": { kind: "Isolant de plancher bas", models: [["Knauf Insulation", "Thane Sol 100 mm"], ["Rockwool", "Rockplus Kraft 100 mm"], ["Efisol", "TMS SI 80 mm"]] },
+  "BAR-TH-148": { kind: "Chauffe-eau thermodynamique", models: [["Thermor", "Aéromax 5 200 L"], ["Atlantic", "Explorer v4 270 L"], ["Ariston", "Nuos Plus 250"]] },
+  "BAR-TH-160": { kind: "Calorifuge de réseau", models: [["Armacell", "Armaflex AF-2 19 mm"], ["Kaimann", "Kaiflex KKplus s2"], ["K-Flex", "ST 19 mm"]] },
+};
+const operations = Object.keys(equipmentByOperation);
 const phoneWritings = [(d: string) => `06 ${d.slice(0, 2)} ${d.slice(2, 4)} ${d.slice(4, 6)} ${d.slice(6, 8)}`, (d: string) => `+33 (0)7 ${d.slice(0, 2)} ${d.slice(2, 4)} ${d.slice(4, 6)} ${d.slice(6, 8)}`, (d: string) => `06.${d.slice(0, 2)}.${d.slice(2, 4)}.${d.slice(4, 6)}.${d.slice(6, 8)}`, (d: string) => `0033 6${d}`];
 
 /** A small deterministic random source, so every quickstart shows the same demo set. */
@@ -65,7 +75,7 @@ const placeholderJpeg = Buffer.from(
  * flags the invalid ones for review; the showcase scenarios are put in their state here, on
  * purpose, so that a new user sees every page without editing the database.
  */
-type Showcase = "retrying" | "postponed" | "failed" | "refused_by_symphonics" | "rejected";
+type Showcase = "processing" | "retrying" | "postponed" | "failed" | "refused_by_symphonics" | "rejected";
 type Scenario = "scheduled" | "in_progress" | "awaiting_signature" | "eligible" | "invalid_phone" | "incomplete" | "missing_photo" | "cancelled" | "many_photos" | Showcase;
 const scenarios: [Scenario, number][] = [
   ["scheduled", 50],
@@ -78,6 +88,7 @@ const scenarios: [Scenario, number][] = [
   ["missing_photo", 5],
   ["many_photos", 4],
   ["cancelled", 20],
+  ["processing", 2],
   ["retrying", 3],
   ["postponed", 2],
   ["failed", 3],
@@ -95,6 +106,7 @@ const statusOf: Record<Scenario, InterventionStatus> = {
   missing_photo: "installation_done",
   many_photos: "installation_done",
   cancelled: "cancelled",
+  processing: "installation_done",
   retrying: "installation_done",
   postponed: "installation_done",
   failed: "installation_done",
@@ -124,10 +136,41 @@ async function recordExchanges(db: Executor, interventionId: string, count: numb
   await db.update(publications).set({ attemptCount: count }).where(eq(publications.interventionId, interventionId));
 }
 
+/** The webhook that brought a staged dossier's status, as the webhook route stores one it applied. */
+async function recordWebhook(db: Executor, values: { dossierId: string; reference: string; status: string; reason: string | null; minutesAgo: number }) {
+  const at = minutesFromNow(-values.minutesAgo);
+  const data = { dossierId: values.dossierId, externalReference: values.reference, status: values.status, ...(values.reason ? { reason: values.reason } : {}) };
+  await db.insert(webhookEvents).values({
+    webhookId: `msg_demo_${values.dossierId}_${values.status}`,
+    type: `dossier.${values.status}`,
+    dossierId: values.dossierId,
+    externalReference: values.reference,
+    status: values.status,
+    reason: values.reason,
+    outcome: "applied",
+    payload: { type: `dossier.${values.status}`, timestamp: at.toISOString(), data },
+    occurredAt: at,
+    receivedAt: at,
+  });
+}
+
 /** Puts a freshly queued showcase publication in its state, through the state machine's writers. */
 async function stage(db: Executor, scenario: Showcase, interventionId: string, reference: string, n: number): Promise<void> {
   const gateway = { code: "http_502", message: "502: gateway or server trouble (the answer is not a problem document)." };
   switch (scenario) {
+    case "processing": {
+      // Sent, and Symphonics still checking it: the sandbox settles its own dossiers within a
+      // second, so this one is staged as its webhook left it.
+      const dossierId = `${DEMO_DOSSIER_PREFIX}PRO-${n + 1}`;
+      await recordExchanges(db, interventionId, 1, { outcome: "success", httpStatus: 201, problemCode: null, message: "201 Created", everyMinutes: 3 });
+      const [queued] = await db.select().from(publications).where(eq(publications.interventionId, interventionId));
+      await markPublished(db, queued!, { dossierId, photosSent: 0 });
+      await db.update(interventions).set({ status: "published" }).where(eq(interventions.id, interventionId));
+      const [published] = await db.select().from(publications).where(eq(publications.interventionId, interventionId)).for("update");
+      await applyDossierStatus(db, published!, { dossierId, status: "processing", reason: null, source: "webhook" });
+      await recordWebhook(db, { dossierId, reference, status: "processing", reason: null, minutesAgo: 2 });
+      return;
+    }
     case "retrying": {
       await recordExchanges(db, interventionId, 3, { outcome: "retryable", httpStatus: 502, problemCode: null, message: gateway.message, everyMinutes: 4 });
       await markRetrying(db, interventionId, "queued", { consecutiveFailures: 3, firstFailureAt: minutesFromNow(-12), error: gateway, at: minutesFromNow(20 + n * 5) });
@@ -166,13 +209,14 @@ async function stage(db: Executor, scenario: Showcase, interventionId: string, r
       return;
     }
     case "rejected": {
-      const dossierId = `DOS-DEMO-REJ-${n + 1}`;
+      const dossierId = `${DEMO_DOSSIER_PREFIX}REJ-${n + 1}`;
       await recordExchanges(db, interventionId, 1, { outcome: "success", httpStatus: 201, problemCode: null, message: "201 Created", everyMinutes: 30 });
       const [current] = await db.select().from(publications).where(eq(publications.interventionId, interventionId));
       await markPublished(db, current!, { dossierId, photosSent: 0 });
       await db.update(interventions).set({ status: "published" }).where(eq(interventions.id, interventionId));
       const reason = n === 0 ? "document_unreachable" : "photo_unreachable";
       await markRejected(db, interventionId, "published", { dossierId, reason, explanation: rejectionText(reason) });
+      await recordWebhook(db, { dossierId, reference, status: "rejected", reason, minutesAgo: 29 });
       await raiseAlert(db, {
         kind: "dossier_rejected",
         groupKey: `dossier_rejected:${interventionId}`,
@@ -185,7 +229,7 @@ async function stage(db: Executor, scenario: Showcase, interventionId: string, r
   }
 }
 
-const isShowcase = (scenario: Scenario): scenario is Showcase => ["retrying", "postponed", "failed", "refused_by_symphonics", "rejected"].includes(scenario);
+const isShowcase = (scenario: Scenario): scenario is Showcase => ["processing", "retrying", "postponed", "failed", "refused_by_symphonics", "rejected"].includes(scenario);
 
 export interface SeedResult {
   interventions: number;
@@ -235,6 +279,7 @@ async function seedInTransaction(db: Executor, storageDir: string): Promise<Seed
         await writeStored(photo.file_path, placeholderJpeg);
       }
       const incomplete = scenario === "incomplete";
+      const installed = [...new Set([random.pick(operations), ...(random.int(0, 3) === 0 ? [random.pick(operations)] : [])])];
       const input: InterventionInput = {
         // The first incomplete one has no name at all yet; the others only lack an email.
         beneficiary_first_name: incomplete && i === 0 ? null : firstName,
@@ -246,8 +291,12 @@ async function seedInTransaction(db: Executor, storageDir: string): Promise<Seed
         city,
         pdl: random.digits(14),
         pce: random.int(0, 2) === 0 ? null : random.int(0, 1) ? `GI${random.digits(6)}` : random.digits(14),
-        operations: [{ code: random.pick(operations) }, ...(random.int(0, 3) === 0 ? [{ code: random.pick(operations) }] : [])],
-        products: [{ name: random.pick(products)[0], model: random.pick(products)[1] }],
+        operations: installed.map((code) => ({ code })),
+        products: installed.map((code) => {
+          const { kind, models } = equipmentByOperation[code]!;
+          const [brand, model] = random.pick(models);
+          return { name: `${kind} ${brand}`, model };
+        }),
         documents,
         photos,
         status: statusOf[scenario],

@@ -18,9 +18,24 @@ export interface ControlTarget {
   revokeAllTokens(): number;
   startMaintenance(seconds: number): void;
   reset(): void;
+  restoreDossiers(dossiers: RestoredDossier[]): void;
 }
 
 const webhooksBody = z.strictObject({ enabled: z.boolean() });
+const restoredDossiersBody = z.strictObject({
+  dossiers: z
+    .array(
+      z.strictObject({
+        clientId: z.string().min(1),
+        id: z.string().min(1).max(200),
+        externalReference: z.string().min(1).max(200),
+        status: z.enum(["received", "processing", "accepted", "rejected"]),
+        rejectionReason: z.enum(["document_unreachable", "photo_unreachable"]).nullable().default(null),
+      }),
+    )
+    .max(10_000),
+});
+export type RestoredDossier = z.infer<typeof restoredDossiersBody>["dossiers"][number];
 
 const maintenanceBody = z.strictObject({ seconds: z.number().positive().max(3600) });
 
@@ -79,6 +94,12 @@ export async function handleControl(req: IncomingMessage, path: string, target: 
       if (!body.ok) return body.reply;
       target.startMaintenance(body.value.seconds);
       return json(200, { maintenanceSeconds: body.value.seconds });
+    }
+    case "POST dossiers": {
+      const body = await readJson(req, restoredDossiersBody);
+      if (!body.ok) return body.reply;
+      target.restoreDossiers(body.value.dossiers);
+      return json(200, { restored: body.value.dossiers.length });
     }
     case "POST reset":
       target.reset();

@@ -63,6 +63,18 @@ export class DossierStore {
     return dossier;
   }
 
+  /**
+   * A dossier registered as it stands, with no processing and no webhook: one a demo data set holds
+   * from before this sandbox started (it keeps nothing across restarts), so looking it up finds it.
+   */
+  restore(clientId: string, values: { id: string; externalReference: string; status: DossierStatus; rejectionReason: RejectionReason | null }): Dossier {
+    const now = new Date().toISOString();
+    const dossier: Dossier = { ...values, clientId, documentUrls: [], photoUrls: [], photoSet: new Set(), completedAt: null, createdAt: now, updatedAt: now };
+    this.byId.set(dossier.id, dossier);
+    this.byReference.set(referenceKey(clientId, values.externalReference), dossier);
+    return dossier;
+  }
+
   get(clientId: string, id: string): Dossier | undefined {
     const dossier = this.byId.get(id);
     return dossier?.clientId === clientId ? dossier : undefined;

@@ -160,4 +160,19 @@ describe("control endpoints", () => {
     expect(await (await fetch(`${control}/health`)).json()).toEqual({ status: "ok" });
     expect((await fetch(`${control}/nothing`)).status).toBe(404);
   });
+
+  it("POST /_sandbox/dossiers registers dossiers as they stand (a demo's, from before the sandbox ran): looked up, never processed", async () => {
+    const dossiers = [
+      { clientId: "sandbox-client", id: "DOS-DEMO-PRO-1", externalReference: "INT-DEMO-1", status: "processing" },
+      { clientId: "sandbox-client", id: "DOS-DEMO-REJ-1", externalReference: "INT-DEMO-2", status: "rejected", rejectionReason: "document_unreachable" },
+    ];
+    const answer = await fetch(`${control}/dossiers`, { method: "POST", body: JSON.stringify({ dossiers }) });
+    expect(await answer.json()).toEqual({ restored: 2 });
+    const processing = await get(sb, "/v1/dossiers/DOS-DEMO-PRO-1", bearer);
+    expect(processing.status).toBe(200);
+    expect(await processing.json()).toMatchObject({ id: "DOS-DEMO-PRO-1", externalReference: "INT-DEMO-1", status: "processing" });
+    expect(await (await get(sb, "/v1/dossiers?externalReference=INT-DEMO-2", bearer)).json()).toMatchObject({ data: [expect.objectContaining({ status: "rejected", rejectionReason: "document_unreachable" })] });
+    const refused = await fetch(`${control}/dossiers`, { method: "POST", body: JSON.stringify({ dossiers: [{ ...dossiers[0], status: "lost" }] }) });
+    expect(refused.status).toBe(400);
+  });
 });

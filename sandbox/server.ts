@@ -7,7 +7,7 @@ import { z } from "zod";
 import { DossierApi, type RequestFacts } from "./api";
 import { TokenEndpoint, TokenStore } from "./auth";
 import { BoundedList } from "./bounded-list";
-import { handleControl } from "./control";
+import { handleControl, type RestoredDossier } from "./control";
 import { DossierStore, dossierView } from "./dossiers";
 import { applyFaults, NO_FAULTS, type FaultSettings } from "./faults";
 import { RetryAfterHolds, type EarlyRequest, type HoldStats } from "./holds";
@@ -208,6 +208,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       limiter.configure(settings);
     },
     revokeAllTokens: () => tokens.revokeAll(),
+    restoreDossiers: (restored: RestoredDossier[]) => {
+      for (const { clientId, ...values } of restored) dossiers.restore(clientId, values);
+    },
     startMaintenance: (seconds: number) => {
       maintenanceUntil = Date.now() + seconds * 1000;
     },

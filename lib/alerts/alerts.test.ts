@@ -40,4 +40,38 @@ describe("alerts", () => {
     expect((await db.select().from(auditLog).where(eq(auditLog.action, "alert.acknowledged"))).length).toBe(1);
     await expect(acknowledgeAlert(db, 999_999, operator)).rejects.toBeInstanceOf(AppError);
   });
+
+  it("an acknowledged alert whose condition starts again shows again, and is delivered again; the same lasting condition seen again stays acknowledged", async () => {
+    const operator: Principal = { kind: "user", id: null, label: "operator@demo.local", role: "operator" };
+    const failed = { kind: "publication_failed", groupKey: "publication_failed:recurs", severity: "critical" as const, message: "given up once" };
+    const stalled = { kind: "publication_queue_stalled", groupKey: "queue:recurs", severity: "warning" as const, message: "stalled" };
+    await raiseAlert(db, { ...failed, recurrence: true });
+    await raiseAlert(db, stalled);
+    await db.update(alerts).set({ deliveredAt: new Date() });
+    const shown = async () => (await overview(db, { range: "24h", tz: { kind: "name", name: "UTC" } })).alerts.map((alert) => alert.message);
+    for (const groupKey of [failed.groupKey, stalled.groupKey]) {
+      const [row] = await db.select().from(alerts).where(eq(alerts.groupKey, groupKey));
+      await acknowledgeAlert(db, row!.id, operator);
+    }
+    expect(await shown()).not.toContain("given up once");
+
+    // The lasting condition, evaluated again: still the one the operator saw.
+    await raiseAlert(db, { ...stalled, message: "still stalled" });
+    const [lasting] = await db.select().from(alerts).where(eq(alerts.groupKey, stalled.groupKey));
+    expect(lasting).toMatchObject({ acknowledgedBy: "operator@demo.local", occurrences: 2 });
+    expect(await shown()).not.toContain("still stalled");
+
+    // Retried, then given up on again before the evaluator closed the first alert: it is back.
+    await raiseAlert(db, { ...failed, message: "given up again", recurrence: true });
+    const [again] = await db.select().from(alerts).where(eq(alerts.groupKey, failed.groupKey));
+    expect(again).toMatchObject({ acknowledgedAt: null, acknowledgedBy: null, deliveredAt: null, occurrences: 2, resolvedAt: null });
+    expect(await shown()).toContain("given up again");
+
+    // A recurrence of an alert nobody acknowledged is one more occurrence, not a new delivery.
+    await db.update(alerts).set({ deliveredAt: new Date() }).where(eq(alerts.groupKey, failed.groupKey));
+    await raiseAlert(db, { ...failed, message: "given up a third time", recurrence: true });
+    const [third] = await db.select().from(alerts).where(eq(alerts.groupKey, failed.groupKey));
+    expect(third!.deliveredAt).not.toBeNull();
+    expect(third!.occurrences).toBe(3);
+  });
 });

@@ -18,9 +18,18 @@ export interface AlertInput {
   severity: AlertSeverity;
   message: string;
   interventionId?: string | null;
+  /**
+   * This raise is the condition starting again (a publication given up on once more, a circuit
+   * opening again, a new rejection), not the same lasting condition seen again: an operator's
+   * acknowledgement covered what they saw, so the alert shows (and is delivered) again.
+   */
+  recurrence?: boolean;
 }
 
-/** Opens an alert, or counts one more occurrence of the open alert with the same group key. */
+/**
+ * Opens an alert, or counts one more occurrence of the open alert with the same group key; a
+ * recurrence of an acknowledged alert raises it again.
+ */
 export async function raiseAlert(db: Executor, input: AlertInput): Promise<void> {
   await db
     .insert(alerts)
@@ -39,6 +48,13 @@ export async function raiseAlert(db: Executor, input: AlertInput): Promise<void>
         lastSeenAt: sql`now()`,
         message: input.message,
         severity: sql`case when ${alerts.severity} = 'critical' then 'critical' else excluded.severity end`,
+        ...(input.recurrence
+          ? {
+              acknowledgedAt: sql`null`,
+              acknowledgedBy: sql`null`,
+              deliveredAt: sql`case when ${alerts.acknowledgedAt} is null then ${alerts.deliveredAt} end`,
+            }
+          : {}),
       },
     });
 }

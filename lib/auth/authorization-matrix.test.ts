@@ -31,6 +31,7 @@ const guarded: Record<string, Guarded> = {
   "/api/dashboard/interventions/[reference]/resolve": { POST: "operator" },
   "/api/dashboard/attention": { GET: "viewer" },
   "/api/dashboard/events": { GET: "viewer" },
+  "/api/dashboard/publication-totals": { GET: "viewer" },
   "/api/alerts/[id]/acknowledge": { POST: "operator" },
   "/api/admin/users": { GET: "admin", POST: "admin" },
   "/api/admin/users/[id]": { PATCH: "admin" },

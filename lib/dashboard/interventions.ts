@@ -1,7 +1,7 @@
-import { and, eq, gte, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, gte, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
-import { beneficiaries, interventions, interventionStatus, publicationStatus, publications } from "@/db/schema";
+import { beneficiaries, interventions, interventionStatus, publicationStatus, publications, type PublicationStatus } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
 import { DATE_RANGE_MESSAGE, isStorableDate, isStorableText, UNSTORABLE_TEXT_MESSAGE } from "@/lib/values";
 import { CURSOR_REFUSED, cursorParameter, cursorTime, encodeCursor, isCursorTime } from "./cursor";
@@ -26,22 +26,28 @@ const day = z.iso
   // A value that is not a day at all is reported by the format check alone.
   .refine((value) => Number.isNaN(Date.parse(value)) || isStorableDate(new Date(value)), DATE_RANGE_MESSAGE);
 
+/** The filters besides the synchronisation state, which the per-state totals are counted under. */
+const narrowingFields = {
+  status: list(interventionStatus.enumValues).optional(),
+  // A trigram index answers substring searches only from three characters on.
+  q: z.string().trim().min(3, "must be at least 3 characters").max(100, "must be at most 100 characters").refine(isStorableText, UNSTORABLE_TEXT_MESSAGE).optional(),
+  /** Last change on or after this day (in `tz`), and on or before `to`. */
+  from: day.optional(),
+  to: day.optional(),
+  tz: timeZoneSchema,
+};
+const fromNotAfterTo: [(q: { from?: string; to?: string }) => boolean, { path: string[]; message: string }] = [(q) => !q.from || !q.to || q.from <= q.to, { path: ["to"], message: "must not be before from" }];
+
 /** The list's query string: every filter lives in the URL, so a view can be shared as a link. */
 export const listQuerySchema = z
   .object({
     publication: list(publicationStatus.enumValues).optional(),
-    status: list(interventionStatus.enumValues).optional(),
-    // A trigram index answers substring searches only from three characters on.
-    q: z.string().trim().min(3, "must be at least 3 characters").max(100, "must be at most 100 characters").refine(isStorableText, UNSTORABLE_TEXT_MESSAGE).optional(),
-    /** Last change on or after this day (in `tz`), and on or before `to`. */
-    from: day.optional(),
-    to: day.optional(),
-    tz: timeZoneSchema,
+    ...narrowingFields,
     sort: z.enum(LIST_SORTS, { error: `must be one of: ${LIST_SORTS.join(", ")}` }).default("updated_desc"),
     cursor: cursorParameter("time_or_reference").optional(),
     limit: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "must be at least 1").max(200, "must be at most 200").default(50),
   })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ["to"], message: "must not be before from" })
+  .refine(...fromNotAfterTo)
   // A page sorted by time continues from a time: a reference there would fail the query.
   .refine((q) => !q.cursor || byReference(q.sort) || isCursorTime(q.cursor.key), { path: ["cursor"], message: CURSOR_REFUSED });
 
@@ -65,13 +71,8 @@ export async function listInterventions(db: Executor, query: ListQuery) {
   const changedAt = bySyncState ? publications.updatedAt : interventions.updatedAt;
   const rowId = bySyncState ? publications.interventionId : interventions.id;
 
-  const where: SQL[] = [];
+  const where: SQL[] = narrowing(query, changedAt);
   if (query.publication?.length) where.push(inArray(publications.status, query.publication));
-  if (query.status?.length) where.push(inArray(interventions.status, query.status));
-  if (query.q) where.push(ilike(interventions.searchText, `%${query.q.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`));
-  // Days are the staff member's own: 2026-11-25 in Paris starts at 23:00 UTC the day before.
-  if (query.from) where.push(gte(changedAt, sql`(${query.from}::date)::timestamp at time zone ${atTimeZone(query.tz)}`));
-  if (query.to) where.push(lt(changedAt, sql`(${query.to}::date + 1)::timestamp at time zone ${atTimeZone(query.tz)}`));
 
   const sortKey = referenceOrder ? sql<string>`${interventions.reference}` : cursorTime(changedAt);
   if (query.cursor) {
@@ -162,6 +163,49 @@ export async function listInterventions(db: Executor, query: ListQuery) {
     orderedBy: bySyncState ? ("publicationChangedAt" as const) : ("updatedAt" as const),
   };
 }
+
+/** The list's conditions besides the synchronisation state; `changedAt` is the time the days filter. */
+function narrowing(query: TotalsQuery, changedAt: typeof publications.updatedAt | typeof interventions.updatedAt): SQL[] {
+  const where: SQL[] = [];
+  if (query.status?.length) where.push(inArray(interventions.status, query.status));
+  if (query.q) where.push(ilike(interventions.searchText, `%${query.q.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`));
+  // Days are the staff member's own: 2026-11-25 in Paris starts at 23:00 UTC the day before.
+  if (query.from) where.push(gte(changedAt, sql`(${query.from}::date)::timestamp at time zone ${atTimeZone(query.tz)}`));
+  if (query.to) where.push(lt(changedAt, sql`(${query.to}::date + 1)::timestamp at time zone ${atTimeZone(query.tz)}`));
+  return where;
+}
+
+/** The list's other filters, under which each synchronisation state is counted. */
+export const totalsQuerySchema = z.object(narrowingFields).refine(...fromNotAfterTo);
+export type TotalsQuery = z.infer<typeof totalsQuerySchema>;
+
+/**
+ * How many interventions each synchronisation state filter of the list shows under the other
+ * filters: what clicking that state's chip would list (days, then, are days the publication
+ * entered its state, as in a list filtered by state). `cancelled` counts, among `not_ready`, the
+ * cancelled interventions, which that filter lists with their own badge. A request of its own,
+ * so the list's page (refreshed every second while something is on its way) never waits for a count.
+ */
+export async function countBySyncState(db: Executor, query: TotalsQuery) {
+  await checkTimeZone(db, query.tz);
+  const where = narrowing(query, publications.updatedAt);
+  const counted = db.select({ status: publications.status, n: count() }).from(publications).$dynamic();
+  // Without a condition on the intervention, the (status, updated_at) index alone answers.
+  const joined = query.status?.length || query.q ? counted.innerJoin(interventions, eq(interventions.id, publications.interventionId)) : counted;
+  const rows = await joined.where(and(...where)).groupBy(publications.status);
+  const byState = Object.fromEntries(publicationStatus.enumValues.map((status) => [status, 0])) as Record<PublicationStatus, number>;
+  for (const row of rows) byState[row.status] = row.n;
+  const [cancelled] = byState.not_ready
+    ? await db
+        .select({ n: count() })
+        .from(publications)
+        .innerJoin(interventions, eq(interventions.id, publications.interventionId))
+        .where(and(eq(publications.status, "not_ready"), eq(interventions.status, "cancelled"), ...where))
+    : [{ n: 0 }];
+  return { byState, cancelled: cancelled!.n, total: rows.reduce((sum, row) => sum + row.n, 0) };
+}
+
+export type SyncStateTotals = Awaited<ReturnType<typeof countBySyncState>>;
 
 export type InterventionList = Awaited<ReturnType<typeof listInterventions>>;
 export type InterventionListItem = InterventionList["items"][number];

@@ -19,6 +19,7 @@ export const ROUTE_PATTERNS = [
   "/api/dashboard/interventions/[reference]/check-files",
   "/api/dashboard/interventions/[reference]/resolve",
   "/api/dashboard/overview",
+  "/api/dashboard/publication-totals",
   "/api/health/live",
   "/api/health/ready",
   "/api/interventions/[reference]",

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { newApiTokenSchema, userChangeSchema } from "@/lib/auth/staff-admin";
 import { newUserSchema } from "@/lib/auth/users";
 import { attentionQuerySchema } from "@/lib/dashboard/attention";
-import { listQuerySchema } from "@/lib/dashboard/interventions";
+import { listQuerySchema, totalsQuerySchema } from "@/lib/dashboard/interventions";
 import { overviewQuerySchema } from "@/lib/dashboard/overview";
 import { ifMatchHeader } from "@/lib/http/request";
 import type { RouteDefinition } from "@/lib/http/route";
@@ -26,6 +26,7 @@ import {
   sessionSchema,
   signInResultSchema,
   staffUserSchema,
+  syncStateTotalsSchema,
   syncStatusSchema,
   webhookAckSchema,
 } from "./schemas";
@@ -269,6 +270,16 @@ export const operations = {
     operationId: "dashboardInterventions",
     summary: "The interventions list: filters, search, sort and keyset pages",
     responses: { 200: { description: "One page", schema: interventionListSchema }, 422: "An invalid filter, sort, cursor or limit, named in `errors`" },
+  },
+  dashboardPublicationTotals: {
+    route: "/api/dashboard/publication-totals",
+    method: "get",
+    access: "viewer",
+    query: totalsQuerySchema,
+    tag: "Dashboard",
+    operationId: "dashboardPublicationTotals",
+    summary: "How many interventions each synchronisation state of the list holds, under the list's other filters",
+    responses: { 200: { description: "The totals per state", schema: syncStateTotalsSchema }, 422: "An invalid status, search, date or time zone, named in `errors`" },
   },
   dashboardIntervention: {
     route: "/api/dashboard/interventions/[reference]",

@@ -184,6 +184,14 @@ export const interventionListSchema = z
   })
   .meta({ id: "InterventionList" });
 
+export const syncStateTotalsSchema = z
+  .object({
+    byState: z.record(z.enum(publicationStatus.enumValues), z.number().int().min(0)).describe("Interventions per publication state: what filtering the list by that state shows"),
+    cancelled: z.number().int().min(0).describe("Among `not_ready`, the cancelled interventions"),
+    total: z.number().int().min(0),
+  })
+  .meta({ id: "SyncStateTotals" });
+
 export const attentionListSchema = z
   .object(
     listPage(

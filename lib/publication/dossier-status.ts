@@ -50,6 +50,7 @@ export async function applyDossierStatus(tx: Executor, publication: Publication,
     severity: "warning",
     message: `Symphonics rejected the dossier ${dossierId} of ${intervention?.reference ?? publication.interventionId} (${reason}).`,
     interventionId: publication.interventionId,
+    recurrence: true,
   });
   await recordAudit(tx, systemPrincipal, "publication.rejected", publication.interventionId, { dossierId, reason, source });
   return "applied";

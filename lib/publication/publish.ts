@@ -669,6 +669,7 @@ function failureOutcome(deps: PublicationDeps, item: Sent, outcome: FailedOutcom
           groupKey: "symphonics:circuit_open",
           severity: "warning",
           message: `Calls to Symphonics are paused after ${settings.breaker.failureThreshold} consecutive failures (last: ${error.code}, ${error.message}).`,
+          recurrence: true,
         });
       }
       if (!decision.retry) {
@@ -678,6 +679,7 @@ function failureOutcome(deps: PublicationDeps, item: Sent, outcome: FailedOutcom
           severity: "critical",
           message: `The publication of ${reference} failed for good after ${consecutiveFailures} attempts (last: ${error.code}, ${error.message}); it is kept for manual resolution.`,
           interventionId: request.interventionId,
+          recurrence: true,
         });
         writes.audits.push({ action: "publication.failed", interventionId: request.interventionId, details: { code: error.code, attempts: consecutiveFailures } });
         return "failed";
@@ -689,6 +691,8 @@ function failureOutcome(deps: PublicationDeps, item: Sent, outcome: FailedOutcom
           severity: "warning",
           message: `The publication of ${reference} has failed ${consecutiveFailures} times in a row (last: ${error.code}, ${error.message}); it is retried.`,
           interventionId: request.interventionId,
+          // Reaching the threshold starts a spell of failures; each later failure continues it.
+          recurrence: consecutiveFailures === settings.alertAfterFailures,
         });
       }
       await deps.schedule(tx, { ...jobOf(request), trigger: "retry" }, decision.at);

@@ -207,6 +207,7 @@ async function flagLostDossier(tx: Executor, publication: Publication): Promise<
     severity: "critical",
     message: `Symphonics no longer knows the dossier ${dossierId} of ${reference} (404 when its status was looked up); nothing was deleted, the publication waits for review.`,
     interventionId: publication.interventionId,
+    recurrence: true,
   });
   await recordAudit(tx, systemPrincipal, "publication.dossier_not_found", publication.interventionId, { dossierId });
 }

@@ -1,8 +1,11 @@
 import type { FormEvent } from "react";
+import type { SyncStateTotals } from "@/lib/dashboard/interventions";
 import { interventionLabels, interventionStates, publicationLabels, publicationStates } from "@/components/status";
 
 const SORTS = { updated_desc: "Most recent change first", updated_asc: "Oldest change first", reference_asc: "Reference A→Z", reference_desc: "Reference Z→A" };
 export const FILTER_KEYS = ["publication", "status", "q", "from", "to", "sort"] as const;
+/** The filters each state's total is counted under: all but the state itself (and the order). */
+export const TOTALS_KEYS = ["status", "q", "from", "to"] as const;
 
 /** Whether anything narrows the list (a sort order alone does not). */
 export const isFiltered = (params: URLSearchParams) => FILTER_KEYS.some((key) => key !== "sort" && params.get(key));
@@ -10,9 +13,12 @@ export const isFiltered = (params: URLSearchParams) => FILTER_KEYS.some((key) =>
 /** The list's filters, read from and written to the URL. */
 export function FiltersBar({
   params,
+  totals,
   update,
 }: {
   params: URLSearchParams;
+  /** How many each state's chip would list; absent while they load. */
+  totals?: SyncStateTotals;
   /** Sets (or, given null, removes) query parameters and starts again from the first page. */
   update: (changes: Record<string, string | null>) => void;
 }) {
@@ -37,12 +43,26 @@ export function FiltersBar({
   return (
     <section aria-label="Filters" className="card space-y-3 p-4">
       <fieldset>
-        <legend className="text-xs font-medium text-slate-600">Synchronisation state</legend>
+        <legend className="text-xs font-medium text-slate-600">
+          Synchronisation state
+          {totals && (
+            <span className="font-normal">
+              {" "}
+              · {totals.total} in all{totals.cancelled > 0 && `, of which ${totals.cancelled} cancelled (listed under Not ready)`}
+            </span>
+          )}
+        </legend>
         <div className="mt-1 flex flex-wrap gap-2">
           {publicationStates.map((status) => (
             <label key={status} className={`cursor-pointer rounded-full border px-3 py-1 text-sm has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-sky-600 ${selected.has(status) ? "border-sky-700 bg-sky-700 text-white" : "border-slate-300 bg-white hover:bg-slate-50"}`}>
               <input type="checkbox" className="sr-only" checked={selected.has(status)} onChange={() => togglePublication(status)} />
               {publicationLabels[status].label}
+              {totals && (
+                <span className={`ml-1.5 tabular-nums ${selected.has(status) ? "text-sky-100" : "text-slate-500"}`}>
+                  {totals.byState[status]}
+                  {status === "not_ready" && totals.cancelled > 0 && <span className="sr-only"> (including {totals.cancelled} cancelled)</span>}
+                </span>
+              )}
             </label>
           ))}
         </div>

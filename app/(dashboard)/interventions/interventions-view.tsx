@@ -6,8 +6,8 @@ import { useState } from "react";
 import { apiFetch, browserTimeZone } from "@/components/api";
 import { LIVE_SAFETY_NET_MS, useLive } from "@/components/live";
 import { QueryBoundary } from "@/components/states";
-import type { InterventionList } from "@/lib/dashboard/interventions";
-import { FILTER_KEYS, FiltersBar, isFiltered } from "./filters-bar";
+import type { InterventionList, SyncStateTotals } from "@/lib/dashboard/interventions";
+import { FILTER_KEYS, FiltersBar, isFiltered, TOTALS_KEYS } from "./filters-bar";
 import { InterventionsTable } from "./interventions-table";
 import { isUnderway } from "@/lib/publication/status";
 
@@ -34,6 +34,17 @@ export function InterventionsView() {
     refetchInterval: (q) => (live ? LIVE_SAFETY_NET_MS : q.state.data?.items.some((item) => isUnderway(item.publicationStatus)) ? 1_000 : 30_000),
   });
 
+  // The chips' totals: counted under every filter but the state, asked apart and less often than the page.
+  const totalsParams = new URLSearchParams();
+  for (const key of TOTALS_KEYS) if (params.get(key)) totalsParams.set(key, params.get(key)!);
+  totalsParams.set("tz", browserTimeZone());
+  const totals = useQuery({
+    queryKey: ["publication-totals", totalsParams.toString()],
+    queryFn: () => apiFetch<SyncStateTotals>(`/api/dashboard/publication-totals?${totalsParams}`),
+    placeholderData: keepPreviousData,
+    refetchInterval: 15_000,
+  });
+
   function update(changes: Record<string, string | null>, keepPage = false) {
     const next = new URLSearchParams(params.toString());
     for (const [key, value] of Object.entries(changes)) {
@@ -53,7 +64,7 @@ export function InterventionsView() {
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Interventions</h1>
 
-      <FiltersBar params={params} update={(changes) => update(changes)} />
+      <FiltersBar params={params} totals={totals.data} update={(changes) => update(changes)} />
 
       <section aria-label="Results" className="card overflow-hidden">
         <QueryBoundary
