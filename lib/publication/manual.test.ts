@@ -93,7 +93,7 @@ describe("resolving a rejected dossier", () => {
 describe("checking the files", () => {
   const server = createServer((request, response) => {
     if (request.url!.includes("missing")) response.writeHead(404).end();
-    else if (request.url!.includes("slow")) setTimeout(() => response.writeHead(200).end("late"), 2_000);
+    else if (request.url!.includes("slow")) setTimeout(() => response.writeHead(200).end("late"), 10_000);
     else response.writeHead(200, { "content-type": "application/pdf" }).end("%PDF");
   });
   const base = new Promise<string>((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
@@ -108,12 +108,13 @@ describe("checking the files", () => {
         { path: "photos/slow.jpg", url: `${url}/files/slow.jpg` },
         { path: "photos/nowhere.jpg", url: "http://127.0.0.1:1/files/nowhere.jpg" },
       ],
-      { timeoutMs: 300 },
+      // Long enough for a loaded machine to serve the good file, far shorter than the slow one.
+      { timeoutMs: 1_500 },
     );
     expect(results.map((result) => [result.path, result.ok, result.problem])).toEqual([
       ["documents/ok.pdf", true, null],
       ["documents/missing.pdf", false, "The file is missing from storage."],
-      ["photos/slow.jpg", false, "The link did not answer within 0.3 s (Symphonics gives up after 10 s)."],
+      ["photos/slow.jpg", false, "The link did not answer within 1.5 s (Symphonics gives up after 10 s)."],
       ["photos/nowhere.jpg", false, "The link could not be reached (connection refused or name unknown)."],
     ]);
   });
