@@ -31,7 +31,8 @@ export async function apiFetch<T>(url: string, init: RequestInit & { json?: unkn
     response = await fetch(url, {
       ...rest,
       credentials: "same-origin",
-      headers: { accept: "application/json", ...(json !== undefined ? { "content-type": "application/json" } : {}), ...rest.headers },
+      // The page's language (lib/i18n/request.ts chose it), so problems come back in the same words.
+      headers: { accept: "application/json", "accept-language": document.documentElement.lang || "fr", ...(json !== undefined ? { "content-type": "application/json" } : {}), ...rest.headers },
       body: json !== undefined ? JSON.stringify(json) : rest.body,
     });
   } catch {

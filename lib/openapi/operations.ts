@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { newApiTokenSchema, userChangeSchema } from "@/lib/auth/staff-admin";
+import { ownLocaleSchema } from "@/lib/auth/preferences";
 import { newUserSchema } from "@/lib/auth/users";
 import { attentionQuerySchema } from "@/lib/dashboard/attention";
 import { listQuerySchema } from "@/lib/dashboard/interventions";
@@ -525,6 +526,23 @@ export const operations = {
       },
       404: "Unknown alert",
       422: "Malformed id",
+    },
+  },
+  setOwnLocale: {
+    route: "/api/me/locale",
+    method: "put",
+    access: "viewer",
+    body: ownLocaleSchema,
+    bodyExample: { locale: "fr" },
+    tag: "Sign-in",
+    operationId: "setOwnLocale",
+    summary: "Choose the dashboard's language for the signed-in staff member (fr or en; null: follow the browser)",
+    description: "Stored with the staff member, so it follows them from one browser to another. Only a signed-in staff member has a language: an API token gets 403.",
+    responses: {
+      200: { description: "The language now chosen", schema: ownLocaleSchema.meta({ id: "OwnLocale" }) },
+      400: "The body is not valid JSON",
+      403: "Not a signed-in staff member (an API token), or a cross-site request",
+      422: "Not one of the product's languages",
     },
   },
 } satisfies Record<string, Operation>;
