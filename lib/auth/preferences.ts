@@ -12,7 +12,7 @@ export const ownLocaleSchema = z.strictObject({
 
 /** Stores the language a staff member chose from the header (null: back to the browser's). */
 export async function setOwnLocale(db: Executor, principal: Principal, locale: Locale | null): Promise<Locale | null> {
-  if (principal.kind !== "user" || !principal.id) throw new AppError("forbidden", "Only a signed-in staff member has a language; an API token has none.");
+  if (principal.kind !== "user" || !principal.id) throw new AppError("forbidden", { key: "noLocale" });
   await db.update(users).set({ locale, updatedAt: new Date() }).where(eq(users.id, principal.id));
   return locale;
 }

@@ -8,8 +8,8 @@ export interface Principal {
   /** Human-readable: an email, a token name, or "system". */
   label: string;
   role: StaffRole;
-  /** A staff member's chosen language (null: none chosen); absent for API tokens and the system. */
-  locale?: Locale | null;
+  /** A staff member's chosen language; absent when none was chosen, and for API tokens and the system. */
+  locale?: Locale;
 }
 
 export const systemPrincipal: Principal = { kind: "system", id: null, label: "system", role: "admin" };

@@ -92,5 +92,5 @@ export async function principalForSessionToken(db: Executor, token: string): Pro
     .from(users)
     .where(eq(users.id, claims.userId));
   if (!user || user.disabledAt || user.sessionVersion !== claims.sessionVersion) return null;
-  return { kind: "user", id: user.id, label: user.email, role: user.role, locale: isLocale(user.locale) ? user.locale : null };
+  return { kind: "user", id: user.id, label: user.email, role: user.role, locale: isLocale(user.locale) ? user.locale : undefined };
 }

@@ -30,5 +30,11 @@ export function negotiateLocale(acceptLanguage: string | null | undefined): Loca
   return null;
 }
 
+/**
+ * The language of an API answer (problem titles and details, explanations): what Accept-Language
+ * asks for, else English, which programs that ask for nothing have always been given.
+ */
+export const answerLocale = (request: Request): Locale => negotiateLocale(request.headers.get("accept-language")) ?? "en";
+
 /** Where times are shown when the browser has not said its own zone (the staff work in France). */
 export const DEFAULT_TIME_ZONE = "Europe/Paris";

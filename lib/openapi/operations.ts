@@ -73,6 +73,22 @@ const ifMatch = z.object({
     param: { description: "The version last read (the ETag); the write is refused with 409 version_conflict when the intervention changed since", example: '"1"' },
   }),
 });
+/**
+ * Every operation reads it (route() does, for its problems): the language of the sentences for
+ * people in an answer. Codes, field names and every other value are the same in each language.
+ */
+export const acceptLanguage = z.object({
+  "Accept-Language": z
+    .string()
+    .optional()
+    .meta({
+      param: {
+        description:
+          "fr or en (any region, with q-values): the language of a problem's `title` and `detail` and of sync-status's `explanation.text`; English when absent or neither. `code`, field names in `errors[].field` and every other member never change with the language.",
+        example: "fr-FR,fr;q=0.9,en;q=0.8",
+      },
+    }),
+});
 const etag = z.object({ ETag: z.string().meta({ description: 'The intervention\'s version, e.g. "3"; send it back in If-Match' }) });
 const intervention = (description: string) => ({ description, schema: interventionViewSchema, headers: etag });
 const idParams = (what: string) => z.object({ id: z.uuid(`must be ${what} id (a UUID)`).meta({ param: { description: `The ${what.replace(/^an? /, "")}'s id` } }) });
