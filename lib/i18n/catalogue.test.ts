@@ -14,7 +14,10 @@ function flatten(node: unknown, prefix = ""): Map<string, string> {
   return out;
 }
 
-/** The ICU arguments a message uses ({count}, {time, date}, plural branches' own words excluded). */
+/**
+ * The ICU arguments a message uses ({count}, {time, date}). A plural or select branch holding a
+ * single word ({alert}) reads as one too: the catalogues write such branches with more than a word.
+ */
 function argumentsOf(message: string): string[] {
   return [...new Set([...message.matchAll(/\{\s*([A-Za-z_]\w*)\s*(?:[,}])/g)].map((match) => match[1]!))].sort();
 }

@@ -13,7 +13,8 @@ type AlertConfig = Pick<
   | "ALERT_SIGNATURE_WINDOW_SECONDS"
   | "ALERT_DIGEST_SECONDS"
   | "PUBLIC_BASE_URL"
->;
+> &
+  Partial<Pick<Config, "ALERT_LOCALE">>;
 
 /** One round: raise and resolve what the state says, then tell the configured channels. */
 export async function runAlertCycle(db: Database, config: AlertConfig, channels: AlertChannel[]) {
@@ -23,7 +24,7 @@ export async function runAlertCycle(db: Database, config: AlertConfig, channels:
     signatureFailures: config.ALERT_SIGNATURE_FAILURES,
     signatureWindowSeconds: config.ALERT_SIGNATURE_WINDOW_SECONDS,
   });
-  const delivery = await deliverPendingAlerts(db, channels, { digestSeconds: config.ALERT_DIGEST_SECONDS, appUrl: `${config.PUBLIC_BASE_URL}/` });
+  const delivery = await deliverPendingAlerts(db, channels, { digestSeconds: config.ALERT_DIGEST_SECONDS, appUrl: `${config.PUBLIC_BASE_URL}/`, locale: config.ALERT_LOCALE });
   return { ...evaluation, delivery };
 }
 
