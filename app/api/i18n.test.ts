@@ -60,6 +60,14 @@ describe("the language of API answers", () => {
     expect(french.explanation.text).toMatch(/^Abandon après 24 h et 8 tentatives : Symphonics a eu une erreur serveur \(HTTP 503\)\. Relancer maintenant/);
     expect(french.status).toBe(english.status);
   });
+
+  it("says why a publication is not ready, in the eligibility checks' words of that language", async () => {
+    await putIntervention(db, "I18N-2", sampleInterventionInput({ status: "scheduled" }), systemPrincipal);
+    const french = await (await ask("I18N-2", "fr")).json();
+    expect(french.explanation.code).toBe("not_ready");
+    expect(french.explanation.text).toContain("L'installation n'est pas encore terminée (statut : planifiée).");
+    expect((await (await ask("I18N-2")).json()).explanation.text).toContain("The installation is not done yet (status: scheduled).");
+  });
 });
 
 describe("the API reference", () => {

@@ -31,6 +31,7 @@ const guarded: Record<string, Guarded> = {
   "/api/dashboard/interventions/[reference]/resolve": { POST: "operator" },
   "/api/dashboard/attention": { GET: "viewer" },
   "/api/alerts/[id]/acknowledge": { POST: "operator" },
+  "/api/me/locale": { PUT: "viewer" },
   "/api/admin/users": { GET: "admin", POST: "admin" },
   "/api/admin/users/[id]": { PATCH: "admin" },
   "/api/admin/tokens": { GET: "admin", POST: "admin" },

@@ -43,7 +43,7 @@ export async function interventionDetail(db: Executor, reference: string, locale
     contractSignedAt: beneficiary.contractSignedAt,
     documents: aggregate.documents,
     publicationStatus: publication.status,
-  });
+  }, locale);
   // A retry scheduled for later can be brought forward, so it is no reason; one being sent, or due now, is.
   const rejected = isRejected(publication);
   const underway = publication.status === "in_progress" || publication.status === "queued" ? retryBlocker(publication, conditions.now, locale) : null;

@@ -126,7 +126,7 @@ export async function readPipelineConditions(db: Executor, locale: Locale = "en"
 }
 
 /** Why an intervention is not eligible yet, in the eligibility check's sentences. */
-async function notReadyReasons(db: Executor, intervention: { id: string; status: InterventionStatus }, publication: Publication) {
+async function notReadyReasons(db: Executor, intervention: { id: string; status: InterventionStatus }, publication: Publication, locale: Locale) {
   if (publication.status !== "not_ready") return [];
   const [[beneficiary], documents] = await Promise.all([
     db.select({ contractSignedAt: beneficiaries.contractSignedAt }).from(interventions).innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId)).where(eq(interventions.id, intervention.id)),
@@ -136,7 +136,7 @@ async function notReadyReasons(db: Executor, intervention: { id: string; status:
       .where(eq(interventionDocuments.interventionId, intervention.id))
       .orderBy(asc(interventionDocuments.position)),
   ]);
-  const eligibility = checkEligibility({ status: intervention.status, contractSignedAt: beneficiary?.contractSignedAt ?? null, documents, publicationStatus: publication.status });
+  const eligibility = checkEligibility({ status: intervention.status, contractSignedAt: beneficiary?.contractSignedAt ?? null, documents, publicationStatus: publication.status }, locale);
   return eligibility.eligible ? [] : eligibility.reasons;
 }
 
@@ -152,7 +152,7 @@ export async function syncStatusOf(db: Executor, reference: string, locale: Loca
   const [history, conditions, reasons] = await Promise.all([
     publicationHistory(db, { ...intervention, dossierId: publication.dossierId }, RECENT),
     readPipelineConditions(db, locale),
-    notReadyReasons(db, intervention, publication),
+    notReadyReasons(db, intervention, publication, locale),
   ]);
   return {
     reference: intervention.reference,
