@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import createNextIntlPlugin from "next-intl/plugin";
 
 /**
  * Headers on every answer: no MIME sniffing, no framing by another site (clickjacking), no full
@@ -36,4 +37,5 @@ const nextConfig: NextConfig = {
   ],
 };
 
-export default nextConfig;
+// next-intl without locale routing: the language of each render is decided in lib/i18n/request.ts.
+export default createNextIntlPlugin("./lib/i18n/request.ts")(nextConfig);

@@ -1,5 +1,15 @@
 /** Fetching the product's own APIs from the browser, with their problem+json errors kept readable. */
 
+import { translator } from "@/lib/i18n/catalogue";
+import { DEFAULT_LOCALE, isLocale, type Locale } from "@/lib/i18n/locales";
+
+/** The page's language (lib/i18n/request.ts chose it and wrote it on <html>). */
+function pageLocale(): Locale {
+  const lang = typeof document === "undefined" ? null : document.documentElement.lang;
+  return isLocale(lang) ? lang : DEFAULT_LOCALE;
+}
+const words = () => translator(pageLocale(), "common");
+
 export interface ProblemBody {
   title?: string;
   detail?: string;
@@ -20,8 +30,8 @@ export class ApiError extends Error {
 export function problemMessage(status: number, problem: ProblemBody): string {
   const fields = problem.errors?.map((e) => `${e.field} ${e.message}`).join("; ");
   const text = [problem.detail ?? problem.title, fields].filter(Boolean).join(": ");
-  if (status === 401) return "Your session has ended. Sign in again to continue.";
-  return text || `The server answered ${status}.`;
+  if (status === 401) return words()("sessionEnded");
+  return text || words()("serverAnswered", { status: String(status) });
 }
 
 export async function apiFetch<T>(url: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
@@ -31,11 +41,12 @@ export async function apiFetch<T>(url: string, init: RequestInit & { json?: unkn
     response = await fetch(url, {
       ...rest,
       credentials: "same-origin",
-      headers: { accept: "application/json", ...(json !== undefined ? { "content-type": "application/json" } : {}), ...rest.headers },
+      // The page's language, so problems and explanations come back in the same words.
+      headers: { accept: "application/json", "accept-language": pageLocale(), ...(json !== undefined ? { "content-type": "application/json" } : {}), ...rest.headers },
       body: json !== undefined ? JSON.stringify(json) : rest.body,
     });
   } catch {
-    throw new ApiError(0, { detail: "The server could not be reached. Check your connection; the page keeps trying." });
+    throw new ApiError(0, { detail: words()("unreachable") });
   }
   const text = await response.text();
   let body: unknown = null;

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useId, useRef, type ReactNode } from "react";
 
 /**
@@ -23,6 +24,7 @@ export function ConfirmButton({
   disabled?: boolean;
   className?: string;
 }) {
+  const t = useTranslations("common");
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   return (
@@ -44,7 +46,7 @@ export function ConfirmButton({
           <div className="mt-2 text-sm text-slate-700">{message}</div>
           <div className="mt-6 flex justify-end gap-2">
             <button value="cancel" className="btn btn-secondary" autoFocus>
-              Cancel
+              {t("cancel")}
             </button>
             <button value="confirm" className="btn btn-primary">
               {confirmLabel}

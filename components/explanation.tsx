@@ -1,14 +1,13 @@
 "use client";
 
-import { Fragment, useSyncExternalStore, type ReactNode } from "react";
+import { useTranslations } from "next-intl";
+import { Fragment, type ReactNode } from "react";
 import type { Explanation } from "@/lib/publication/explanations";
-import { formatLocal } from "./local-time";
+import { useFormat } from "./format";
 
-const subscribeNever = () => () => {};
-
-/** A publication's explanation, its times written in the reader's own zone (UTC until hydrated). */
+/** A publication's explanation, its times written in the reader's language and zone (Europe/Paris until hydrated). */
 export function ExplanationText({ explanation }: { explanation: Pick<Explanation, "template" | "times"> }) {
-  const inBrowser = useSyncExternalStore(subscribeNever, () => true, () => false);
+  const format = useFormat();
   const parts = explanation.template.split(/\{(t\d+)\}/);
   return (
     <>
@@ -18,7 +17,7 @@ export function ExplanationText({ explanation }: { explanation: Pick<Explanation
         if (!iso) return <Fragment key={index}>{part}</Fragment>;
         return (
           <time key={index} dateTime={iso} title={iso}>
-            {inBrowser ? formatLocal(iso, "minute") : `${iso.slice(0, 16).replace("T", " ")} UTC`}
+            {format.time(iso)}
           </time>
         );
       })}
@@ -27,10 +26,11 @@ export function ExplanationText({ explanation }: { explanation: Pick<Explanation
 }
 
 /** The raw codes and response behind a plain sentence, for whoever needs them. */
-export function Details({ children, label = "details" }: { children: ReactNode; label?: string }) {
+export function Details({ children, label }: { children: ReactNode; label?: string }) {
+  const t = useTranslations("common");
   return (
     <details className="inline-block text-xs text-slate-600">
-      <summary className="cursor-pointer select-none text-sky-800 underline">{label}</summary>
+      <summary className="cursor-pointer select-none text-sky-800 underline">{label ?? t("details")}</summary>
       <div className="mt-1 font-mono break-all whitespace-pre-wrap">{children}</div>
     </details>
   );

@@ -1,24 +1,27 @@
 import type { UseQueryResult } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { ApiError } from "./api";
 
-export function LoadingState({ label = "Loading…" }: { label?: string }) {
+export function LoadingState({ label }: { label?: string }) {
+  const t = useTranslations("common");
   return (
     <div role="status" aria-live="polite" className="flex items-center gap-3 p-6 text-sm text-slate-600">
       <span aria-hidden className="h-4 w-4 animate-spin rounded-full border-2 border-slate-300 border-t-sky-700" />
-      {label}
+      {label ?? t("loading")}
     </div>
   );
 }
 
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const t = useTranslations("common");
   return (
     <div role="alert" className="m-4 rounded-md border border-red-200 bg-red-50 p-4 text-sm text-red-900">
-      <p className="font-medium">Something went wrong while loading this.</p>
+      <p className="font-medium">{t("loadFailed")}</p>
       <p className="mt-1">{error instanceof Error ? error.message : String(error)}</p>
       {onRetry && (
         <button type="button" onClick={onRetry} className="btn btn-secondary mt-3">
-          Try again
+          {t("tryAgain")}
         </button>
       )}
     </div>

@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import {
   bigserial,
   boolean,
+  check,
   doublePrecision,
   index,
   integer,
@@ -189,10 +190,12 @@ export const users = pgTable(
     /** Carried in every session token; signing out increments it, which ends those sessions. */
     sessionVersion: integer("session_version").notNull().default(0),
     lastLoginAt: timestamptz("last_login_at"),
+    /** The language chosen from the header; null: the browser's, else French (lib/i18n). */
+    locale: text("locale").$type<"fr" | "en">(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`)],
+  (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`), check("users_locale_check", sql`${t.locale} in ('fr', 'en')`)],
 );
 
 export const apiTokens = pgTable(

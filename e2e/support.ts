@@ -22,7 +22,7 @@ export async function logIn(page: Page, email: string, password = DEMO_PASSWORD)
 export async function screenshot(page: Page, name: string) {
   await mkdir(SCREENSHOTS, { recursive: true });
   // Let pending requests settle so the picture shows data, not spinners.
-  await expect(page.getByRole("status").filter({ hasText: /^Loading/ })).toHaveCount(0);
+  await expect(page.getByRole("status").filter({ hasText: /^(Loading|Chargement)/ })).toHaveCount(0);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { LOCALES } from "@/lib/i18n/locales";
 
 /**
  * Configuration read from the environment, validated once. Development gets working defaults;
@@ -34,6 +35,8 @@ const configSchema = z
     ALERT_EMAIL_FROM: z.string().min(3).default("symphonics-publisher@localhost"),
     /** Incoming-webhook URL of a chat tool; alerts are POSTed there as JSON only when set. */
     ALERT_WEBHOOK_URL: z.string().url().optional(),
+    /** The language of alert e-mails and webhook notices: the installer's staff read French. */
+    ALERT_LOCALE: z.enum(LOCALES).default("fr"),
     /** How often a worker evaluates alert conditions and delivers pending alerts. */
     ALERT_EVALUATION_SECONDS: z.coerce.number().positive().default(30),
     /** After a notice about a kind of alert, more of that kind are gathered this long into the next notice. */

@@ -1,19 +1,15 @@
 "use client";
 
 import { signIn } from "next-auth/react";
+import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import { safeRedirectTarget } from "@/lib/auth/redirect";
 
-// One message for a wrong password, an unknown email and a lock: telling them apart would tell
-// an attacker which accounts exist.
-const REFUSED_MESSAGE = "The email or the password is wrong, or there were too many attempts: wait a few minutes and try again.";
-
-function messageFor(error: string): string {
-  if (error === "CredentialsSignin") return REFUSED_MESSAGE;
-  return "Signing in failed; please try again.";
-}
-
 export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
+  const t = useTranslations("login");
+  // One message for a wrong password, an unknown email and a lock: telling them apart would tell
+  // an attacker which accounts exist.
+  const messageFor = (error: string) => (error === "CredentialsSignin" ? t("refused") : t("failed"));
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -31,7 +27,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       }
       setError(messageFor(result?.error ?? ""));
     } catch {
-      setError("The server could not be reached; check your connection and try again.");
+      setError(t("unreachable"));
     }
     setPending(false);
   }
@@ -40,13 +36,13 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
     <form onSubmit={submit} className="mt-6 space-y-4" noValidate={false}>
       <div>
         <label htmlFor="email" className="block text-sm font-medium text-slate-700">
-          Email
+          {t("email")}
         </label>
         <input id="email" name="email" type="email" autoComplete="username" required autoFocus className="input mt-1 w-full" />
       </div>
       <div>
         <label htmlFor="password" className="block text-sm font-medium text-slate-700">
-          Password
+          {t("password")}
         </label>
         <input id="password" name="password" type="password" autoComplete="current-password" required className="input mt-1 w-full" />
       </div>
@@ -56,7 +52,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         </p>
       )}
       <button type="submit" disabled={pending} className="btn btn-primary w-full">
-        {pending ? "Signing in…" : "Sign in"}
+        {pending ? t("signingIn") : t("signIn")}
       </button>
     </form>
   );

@@ -66,7 +66,7 @@ export async function raiseAlert(db: Executor, input: AlertInput): Promise<void>
 export async function acknowledgeAlert(db: Database, id: number, actor: Principal) {
   return db.transaction(async (tx) => {
     const [alert] = await tx.select().from(alerts).where(eq(alerts.id, id)).for("update");
-    if (!alert) throw new AppError("not_found", `No alert has the id ${id}.`);
+    if (!alert) throw new AppError("not_found", { key: "noAlert", values: { id: String(id) } });
     if (alert.acknowledgedAt) return alert;
     const [acknowledged] = await tx.update(alerts).set({ acknowledgedAt: sql`now()`, acknowledgedBy: actor.label }).where(eq(alerts.id, id)).returning();
     await recordAudit(tx, actor, "alert.acknowledged", alert.interventionId, { alertId: id, kind: alert.kind });

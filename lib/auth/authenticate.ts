@@ -10,7 +10,7 @@ import { parseCookieHeader, sessionTokenFromCookies } from "./session-token";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export const crossSiteRequest = () =>
-  new AppError("cross_site_request", "A state-changing request authenticated by the session cookie must come from this application's own pages.");
+  new AppError("cross_site_request", { key: "crossSite" });
 
 /**
  * Browsers attach the session cookie to requests any site triggers, so a cookie-authenticated
@@ -54,7 +54,7 @@ export async function authenticate(request: Request): Promise<Principal | null> 
 /** Authenticates and checks the role, or throws the 401/403 problem. */
 export async function requireRole(request: Request, role: StaffRole): Promise<Principal> {
   const principal = await authenticate(request);
-  if (!principal) throw new AppError("unauthenticated", "Authentication is required: send `Authorization: Bearer <api token>` or log in.");
-  if (!hasRole(principal, role)) throw new AppError("forbidden", `This action needs the ${role} role; you have ${principal.role}.`);
+  if (!principal) throw new AppError("unauthenticated", { key: "unauthenticated", values: { header: "`Authorization: Bearer <api token>`" } });
+  if (!hasRole(principal, role)) throw new AppError("forbidden", { key: "needsRole", values: { role, current: principal.role } });
   return principal;
 }

@@ -33,6 +33,7 @@ const guarded: Record<string, Guarded> = {
   "/api/dashboard/events": { GET: "viewer" },
   "/api/dashboard/publication-totals": { GET: "viewer" },
   "/api/alerts/[id]/acknowledge": { POST: "operator" },
+  "/api/me/locale": { PUT: "viewer" },
   "/api/admin/users": { GET: "admin", POST: "admin" },
   "/api/admin/users/[id]": { PATCH: "admin" },
   "/api/admin/tokens": { GET: "admin", POST: "admin" },

@@ -1,3 +1,4 @@
+import { cache } from "react";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
@@ -5,11 +6,11 @@ import type { Principal } from "./roles";
 import { principalForSessionToken } from "./session";
 import { sessionTokenFromCookies } from "./session-token";
 
-/** The logged-in staff member of a page render, if any. */
-export async function pagePrincipal(): Promise<Principal | null> {
+/** The logged-in staff member of a page render, if any: looked up once per render (the layout and the language both ask). */
+export const pagePrincipal = cache(async (): Promise<Principal | null> => {
   const token = sessionTokenFromCookies((await cookies()).getAll());
   return token ? principalForSessionToken(getDb(), token) : null;
-}
+});
 
 /** The logged-in staff member of a page render, or a redirect to the login page. */
 export async function requirePagePrincipal(): Promise<Principal> {

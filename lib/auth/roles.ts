@@ -1,4 +1,5 @@
 import type { StaffRole } from "@/db/schema";
+import type { Locale } from "@/lib/i18n/locales";
 
 /** Who is acting: a logged-in staff member, an API token, or the product itself. */
 export interface Principal {
@@ -7,6 +8,8 @@ export interface Principal {
   /** Human-readable: an email, a token name, or "system". */
   label: string;
   role: StaffRole;
+  /** A staff member's chosen language; absent when none was chosen, and for API tokens and the system. */
+  locale?: Locale;
 }
 
 export const systemPrincipal: Principal = { kind: "system", id: null, label: "system", role: "admin" };

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { getDb, type Executor } from "@/db/client";
 import { users } from "@/db/schema";
 import { config } from "@/lib/config";
+import { isLocale } from "@/lib/i18n/locales";
 import { observeLoginFailure } from "@/lib/observability/login-failures";
 import { verifyLogin, type LoggedInUser } from "./login";
 import { safeRedirectTarget } from "./redirect";
@@ -87,9 +88,9 @@ export async function principalForSessionToken(db: Executor, token: string): Pro
   const claims = await sessionClaims(token);
   if (!claims || !z.uuid().safeParse(claims.userId).success) return null;
   const [user] = await db
-    .select({ id: users.id, email: users.email, role: users.role, disabledAt: users.disabledAt, sessionVersion: users.sessionVersion })
+    .select({ id: users.id, email: users.email, role: users.role, disabledAt: users.disabledAt, sessionVersion: users.sessionVersion, locale: users.locale })
     .from(users)
     .where(eq(users.id, claims.userId));
   if (!user || user.disabledAt || user.sessionVersion !== claims.sessionVersion) return null;
-  return { kind: "user", id: user.id, label: user.email, role: user.role };
+  return { kind: "user", id: user.id, label: user.email, role: user.role, locale: isLocale(user.locale) ? user.locale : undefined };
 }

@@ -35,7 +35,7 @@ const isUniqueViolation = (error: unknown) => (error as { cause?: { code?: strin
 export async function addUser(db: Database, input: z.infer<typeof newUserSchema>, actor: Principal): Promise<{ id: string }> {
   return db.transaction(async (tx) => {
     const created = await createUser(tx, input).catch((error: unknown) => {
-      if (isUniqueViolation(error)) throw new AppError("email_taken", `A user with the email ${input.email} already exists.`);
+      if (isUniqueViolation(error)) throw new AppError("email_taken", { key: "emailTaken", values: { email: input.email } });
       throw error;
     });
     await recordAudit(tx, actor, "user.created", null, { userId: created.id, email: input.email.toLowerCase(), role: input.role });
@@ -58,10 +58,10 @@ export const userChangeSchema = z
 export async function changeUser(db: Database, userId: string, change: z.infer<typeof userChangeSchema>, actor: Principal) {
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(users).where(eq(users.id, userId)).for("update");
-    if (!current) throw new AppError("not_found", `No user has the id ${userId}.`);
+    if (!current) throw new AppError("not_found", { key: "noUser", values: { id: userId } });
     // An administrator locking themselves out would leave nobody able to undo it.
     if (actor.kind === "user" && actor.id === userId && (change.disabled === true || (change.role && change.role !== "admin"))) {
-      throw new AppError("own_access", "You cannot disable yourself or remove your own admin role; ask another administrator.");
+      throw new AppError("own_access", { key: "ownAccess" });
     }
     await tx
       .update(users)
@@ -111,7 +111,7 @@ export async function addApiToken(db: Database, input: z.infer<typeof newApiToke
 export async function revokeApiToken(db: Database, tokenId: string, actor: Principal) {
   return db.transaction(async (tx) => {
     const [token] = await tx.select().from(apiTokens).where(eq(apiTokens.id, tokenId));
-    if (!token) throw new AppError("not_found", `No API token has the id ${tokenId}.`);
+    if (!token) throw new AppError("not_found", { key: "noToken", values: { id: tokenId } });
     const [revoked] = await tx
       .update(apiTokens)
       .set({ revokedAt: sql`now()` })

@@ -5,6 +5,7 @@ import { beneficiaries, interventions, publications } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
 import { storableTimestamp } from "@/lib/values";
 import { cursorParameter, cursorTime, encodeCursor } from "./cursor";
+import type { Locale } from "@/lib/i18n/locales";
 import { explainPublication, retryBlocker } from "@/lib/publication/explanations";
 import { readPipelineConditions } from "./publication";
 import { beneficiaryNameOf } from "./beneficiary-name";
@@ -51,7 +52,7 @@ const kindOf = sql<AttentionKind>`case
   else 'stuck' end`;
 
 /** What needs a person, newest change first, with the reason in words. */
-export async function listAttention(db: Executor, query: AttentionQuery) {
+export async function listAttention(db: Executor, query: AttentionQuery, locale: Locale = "en") {
   const where: SQL[] = [query.kind ? conditions[query.kind] : or(...Object.values(conditions))!];
   if (query.failedSince) where.push(eq(publications.status, "failed"), gte(sql`coalesce(${publications.lastErrorAt}, ${publications.updatedAt})`, sql`${query.failedSince}::timestamptz`));
   if (query.cursor) {
@@ -94,7 +95,7 @@ export async function listAttention(db: Executor, query: AttentionQuery) {
     // NULLS LAST as in the (status, updated_at DESC NULLS LAST) index, which can then serve one state's page.
     .orderBy(sql`${publications.updatedAt} desc nulls last`, sql`${publications.interventionId} desc nulls last`)
     .limit(query.limit + 1),
-    readPipelineConditions(db),
+    readPipelineConditions(db, locale),
   ]);
 
   const page = rows.slice(0, query.limit);
@@ -109,7 +110,7 @@ export async function listAttention(db: Executor, query: AttentionQuery) {
       /** The same sentence as on the intervention's page. */
       explanation: explainPublication({ ...row, status: row.publicationStatus }, { status: row.interventionStatus }, now),
       /** Why a bulk retry leaves it out, or null when it can be retried. */
-      retryBlocker: retryBlocker({ ...row, status: row.publicationStatus }, now.now),
+      retryBlocker: retryBlocker({ ...row, status: row.publicationStatus }, now.now, locale),
       publicationStatus: row.publicationStatus,
       attemptCount: row.attemptCount,
       lastErrorAt: toIsoOrNull(row.lastErrorAt),

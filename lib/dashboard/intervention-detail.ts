@@ -5,7 +5,8 @@ import { checkEligibility } from "@/lib/publication/eligibility";
 import { isRejected, syncStateOf } from "@/lib/publication/status";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
 import { fileStorage } from "@/lib/storage/files";
-import { attemptText, explainPublication, problemText, retryBlocker, triggerText } from "@/lib/publication/explanations";
+import type { Locale } from "@/lib/i18n/locales";
+import { attemptText, dataProblemsBlocker, explainPublication, problemText, retryBlocker, triggerText } from "@/lib/publication/explanations";
 import { attemptView, publicationHistory, publicationView, readPipelineConditions, webhookEventView } from "./publication";
 import { interventionTimeline } from "./timeline";
 
@@ -22,15 +23,15 @@ function dashboardFileUrl(path: string): string {
 
 
 /** Everything the intervention page shows, in one read. */
-export async function interventionDetail(db: Executor, reference: string) {
+export async function interventionDetail(db: Executor, reference: string, locale: Locale = "en") {
   const aggregate = await loadInterventionAggregate(db, { reference });
   if (!aggregate) return null;
   const { beneficiary, publication } = aggregate;
 
   const [history, timeline, conditions, mapping] = await Promise.all([
     publicationHistory(db, { id: aggregate.id, reference: aggregate.reference, dossierId: publication.dossierId }, HISTORY_LIMIT),
-    interventionTimeline(db, { id: aggregate.id, reference: aggregate.reference, dossierId: publication.dossierId, gaveUp: publication.status === "failed" }, HISTORY_LIMIT),
-    readPipelineConditions(db),
+    interventionTimeline(db, { id: aggregate.id, reference: aggregate.reference, dossierId: publication.dossierId, gaveUp: publication.status === "failed" }, HISTORY_LIMIT, locale),
+    readPipelineConditions(db, locale),
     // Links anchored as the worker anchors them (lib/publication/publish.ts), so the payload shown
     // is byte for byte the one sent for the current data.
     mapInterventionToDossier(aggregate, {
@@ -44,16 +45,16 @@ export async function interventionDetail(db: Executor, reference: string) {
     contractSignedAt: beneficiary.contractSignedAt,
     documents: aggregate.documents,
     publicationStatus: publication.status,
-  });
+  }, locale);
   // A retry scheduled for later can be brought forward, so it is no reason; one being sent, or due now, is.
   const rejected = isRejected(publication);
-  const underway = publication.status === "in_progress" || publication.status === "queued" ? retryBlocker(publication, conditions.now) : null;
+  const underway = publication.status === "in_progress" || publication.status === "queued" ? retryBlocker(publication, conditions.now, locale) : null;
   const blockers = rejected
-    ? [retryBlocker(publication, conditions.now)!]
+    ? [retryBlocker(publication, conditions.now, locale)!]
     : [
         ...(eligibility.eligible ? [] : eligibility.reasons),
         ...[underway].filter((reason) => reason !== null),
-        ...(mapping.ok || publication.status === "published" || publication.status === "resolved" ? [] : ["The data has problems to correct first (listed under Validation problems)."]),
+        ...(mapping.ok || publication.status === "published" || publication.status === "resolved" ? [] : [dataProblemsBlocker(locale)]),
       ];
 
   return {
@@ -101,13 +102,13 @@ export async function interventionDetail(db: Executor, reference: string) {
     /** Where it stands and what happens next, in words (the same as sync-status's `explanation`). */
     explanation: explainPublication(publication, { status: aggregate.status, notReadyReasons: eligibility.eligible ? [] : eligibility.reasons }, conditions),
     /** The last error in words; its code and message are the details. */
-    lastErrorText: publication.lastErrorCode ? problemText(publication.lastErrorCode) : null,
+    lastErrorText: publication.lastErrorCode ? problemText(publication.lastErrorCode, null, locale) : null,
     attempts: history.attempts.map((attempt, index) => ({
       id: attempt.id,
       ...attemptView(attempt),
       // The newest failing exchange of a spent budget is where the retries stopped.
-      text: attemptText(attempt, index === 0 && publication.status === "failed" && !attempt.outcome.startsWith("success")),
-      by: triggerText(attempt.trigger, attempt.triggeredBy),
+      text: attemptText(attempt, index === 0 && publication.status === "failed" && !attempt.outcome.startsWith("success"), locale),
+      by: triggerText(attempt.trigger, attempt.triggeredBy, locale),
       response_excerpt: attempt.responseExcerpt,
     })),
     webhookEvents: history.events.map((event) => ({ id: event.id, ...webhookEventView(event) })),

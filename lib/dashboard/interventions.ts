@@ -6,6 +6,7 @@ import { toIsoOrNull } from "@/lib/dates";
 import { DATE_RANGE_MESSAGE, isStorableDate, isStorableText, UNSTORABLE_TEXT_MESSAGE } from "@/lib/values";
 import { CURSOR_REFUSED, cursorParameter, cursorTime, encodeCursor, isCursorTime } from "./cursor";
 import { atTimeZone, checkTimeZone, timeZoneSchema } from "./time-zone";
+import type { Locale } from "@/lib/i18n/locales";
 import { explainPublication } from "@/lib/publication/explanations";
 import { syncStateOf } from "@/lib/publication/status";
 import { readPipelineConditions } from "./publication";
@@ -63,7 +64,7 @@ export type ListQuery = z.infer<typeof listQuerySchema>;
  * publications by the intervention's last change would mean reading each intervention first
  * (~0.5 s at a million rows), or walking every recent change looking for rare failures.
  */
-export async function listInterventions(db: Executor, query: ListQuery) {
+export async function listInterventions(db: Executor, query: ListQuery, locale: Locale = "en") {
   await checkTimeZone(db, query.tz);
   const referenceOrder = byReference(query.sort);
   const bySyncState = !referenceOrder && !!query.publication?.length;
@@ -130,7 +131,7 @@ export async function listInterventions(db: Executor, query: ListQuery) {
     .where(and(...where))
     .orderBy(...order)
     .limit(query.limit + 1),
-    readPipelineConditions(db),
+    readPipelineConditions(db, locale),
   ]);
 
   const page = rows.slice(0, query.limit);

@@ -18,6 +18,7 @@ import { config } from "@/lib/config";
 import { toIsoOrNull } from "@/lib/dates";
 import { readWorkerHeartbeats } from "@/lib/observability/operational-state";
 import { checkEligibility } from "@/lib/publication/eligibility";
+import type { Locale } from "@/lib/i18n/locales";
 import { explainPublication, type PipelineConditions } from "@/lib/publication/explanations";
 import { SYMPHONICS_BUCKET, SYMPHONICS_CIRCUIT } from "@/lib/publication/settings";
 
@@ -108,7 +109,7 @@ export async function publicationHistory(db: Executor, intervention: { id: strin
  * What holds every publication at the moment (workers, circuit, rate limit) and the retry
  * budget: read once per request, for the explanations of one publication or of a whole page.
  */
-export async function readPipelineConditions(db: Executor): Promise<PipelineConditions> {
+export async function readPipelineConditions(db: Executor, locale: Locale = "en"): Promise<PipelineConditions> {
   const [workers, [circuit], [bucket]] = await Promise.all([
     readWorkerHeartbeats(db),
     db.select().from(circuitBreakers).where(eq(circuitBreakers.name, SYMPHONICS_CIRCUIT)),
@@ -120,11 +121,12 @@ export async function readPipelineConditions(db: Executor): Promise<PipelineCond
     circuit: circuit ?? null,
     rateLimitedUntil: bucket?.blockedUntil ?? null,
     retryBudgetMs: config().PUBLISH_RETRY_BUDGET_SECONDS * 1000,
+    locale,
   };
 }
 
 /** Why an intervention is not eligible yet, in the eligibility check's sentences. */
-async function notReadyReasons(db: Executor, intervention: { id: string; status: InterventionStatus }, publication: Publication) {
+async function notReadyReasons(db: Executor, intervention: { id: string; status: InterventionStatus }, publication: Publication, locale: Locale) {
   if (publication.status !== "not_ready") return [];
   const [[beneficiary], documents] = await Promise.all([
     db.select({ contractSignedAt: beneficiaries.contractSignedAt }).from(interventions).innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId)).where(eq(interventions.id, intervention.id)),
@@ -134,12 +136,12 @@ async function notReadyReasons(db: Executor, intervention: { id: string; status:
       .where(eq(interventionDocuments.interventionId, intervention.id))
       .orderBy(asc(interventionDocuments.position)),
   ]);
-  const eligibility = checkEligibility({ status: intervention.status, contractSignedAt: beneficiary?.contractSignedAt ?? null, documents, publicationStatus: publication.status });
+  const eligibility = checkEligibility({ status: intervention.status, contractSignedAt: beneficiary?.contractSignedAt ?? null, documents, publicationStatus: publication.status }, locale);
   return eligibility.eligible ? [] : eligibility.reasons;
 }
 
-/** The synchronisation state of one intervention with its recent exchanges and webhook events. */
-export async function syncStatusOf(db: Executor, reference: string) {
+/** The synchronisation state of one intervention with its recent exchanges and webhook events; its explanation in `locale`. */
+export async function syncStatusOf(db: Executor, reference: string, locale: Locale = "en") {
   const [row] = await db
     .select({ intervention: { id: interventions.id, reference: interventions.reference, status: interventions.status }, publication: publications })
     .from(interventions)
@@ -149,8 +151,8 @@ export async function syncStatusOf(db: Executor, reference: string) {
   const { intervention, publication } = row;
   const [history, conditions, reasons] = await Promise.all([
     publicationHistory(db, { ...intervention, dossierId: publication.dossierId }, RECENT),
-    readPipelineConditions(db),
-    notReadyReasons(db, intervention, publication),
+    readPipelineConditions(db, locale),
+    notReadyReasons(db, intervention, publication, locale),
   ]);
   return {
     reference: intervention.reference,

@@ -2,6 +2,7 @@ import { desc, eq, or } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { auditLog, publicationAttempts, webhookEvents } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
+import type { Locale } from "@/lib/i18n/locales";
 import { attemptText, auditText, triggerText, webhookText } from "@/lib/publication/explanations";
 
 /**
@@ -48,6 +49,7 @@ export async function interventionTimeline(
   db: Executor,
   intervention: { id: string; reference: string; dossierId: string | null; gaveUp: boolean },
   limit: number,
+  locale: Locale = "en",
 ): Promise<Timeline> {
   const [attempts, events, audits] = await Promise.all([
     db
@@ -79,8 +81,8 @@ export async function interventionTimeline(
       key: `attempt-${attempt.id}`,
       kind: "attempt" as const,
       at: toIsoOrNull(attempt.startedAt)!,
-      text: attemptText(attempt, intervention.gaveUp && attempt === attempts[0] && !isSuccess(attempt.outcome)),
-      by: triggerText(attempt.trigger, attempt.triggeredBy),
+      text: attemptText(attempt, intervention.gaveUp && attempt === attempts[0] && !isSuccess(attempt.outcome), locale),
+      by: triggerText(attempt.trigger, attempt.triggeredBy, locale),
       tone: isSuccess(attempt.outcome) ? ("success" as const) : ("failure" as const),
       details: [
         `${attempt.operation}: outcome ${attempt.outcome}`,
@@ -98,7 +100,7 @@ export async function interventionTimeline(
       key: `webhook-${event.id}`,
       kind: "webhook" as const,
       at: toIsoOrNull(event.receivedAt)!,
-      text: webhookText(event),
+      text: webhookText(event, locale),
       by: "Symphonics",
       tone: event.status === "rejected" ? ("failure" as const) : event.status === "accepted" ? ("success" as const) : ("neutral" as const),
       details: [`${event.type} ${event.webhookId}`, event.status && `status ${event.status}`, event.reason && `reason ${event.reason}`, `outcome ${event.outcome}`, event.occurredAt && `occurred ${event.occurredAt.toISOString()}`].filter(
@@ -115,8 +117,8 @@ export async function interventionTimeline(
         key: `audit-${row.id}`,
         kind,
         at: toIsoOrNull(row.at)!,
-        text: auditText(row.action, details),
-        by: row.actorType === "system" ? "Automatic" : row.actorLabel,
+        text: auditText(row.action, details, locale),
+        by: row.actorType === "system" ? triggerText("automatic", "system", locale) : row.actorLabel,
         tone: row.action === "publication.published" ? ("success" as const) : FAILURE_ACTIONS.has(row.action) ? ("failure" as const) : ("neutral" as const),
         details: [row.action, ...(details ? Object.entries(details).map(([name, value]) => `${name}: ${typeof value === "string" ? value : JSON.stringify(value)}`) : [])],
         responseExcerpt: null,

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { AppError, ERROR_CODES, ERRORS } from "@/lib/errors";
+import { AppError, ERROR_CODES, ERRORS, problemTitle } from "@/lib/errors";
+import type { Locale } from "@/lib/i18n/locales";
 
 export const fieldProblemSchema = z
   .object({
@@ -16,19 +17,24 @@ export const fieldProblemSchema = z
 export const problemSchema = z
   .object({
     type: z.string().describe("A URI reference naming the problem type, e.g. /problems/validation-failed"),
-    title: z.string(),
+    title: z.string().describe("In the language Accept-Language asks for (fr or en; English otherwise)"),
     status: z.number().int().min(400).max(599),
     code: z.enum(ERROR_CODES).describe("Stable, for programs"),
-    detail: z.string().optional(),
+    detail: z.string().optional().describe("A sentence for people, in the language of `title`"),
     instance: z.string().optional(),
     errors: z.array(fieldProblemSchema).optional().describe("One entry per invalid field, named as the caller named it"),
   })
   .catchall(z.unknown())
   .meta({ id: "Problem", description: "RFC 9457 problem details (application/problem+json)" });
 
-/** RFC 9457 problem details of an application error: the status, title and headers its code stands for. */
-export function problemResponse(error: AppError, instance?: string): Response {
-  const { status, title, ...rest } = ERRORS[error.code];
+/**
+ * RFC 9457 problem details of an application error: the status and headers its code stands for,
+ * its title and detail in the caller's language; the code and the field names never change.
+ */
+export function problemResponse(error: AppError, instance?: string, locale: Locale = "en"): Response {
+  const { status, ...rest } = ERRORS[error.code];
+  const title = problemTitle(error.code, locale);
+  const detail = error.detailIn(locale);
   const headers = "headers" in rest ? rest.headers : {};
   const { errors, extra } = error.details;
   const body: z.input<typeof problemSchema> = {
@@ -36,16 +42,16 @@ export function problemResponse(error: AppError, instance?: string): Response {
     title,
     status,
     code: error.code,
-    ...(error.detail ? { detail: error.detail } : {}),
+    ...(detail ? { detail } : {}),
     ...(instance ? { instance } : {}),
     ...(errors?.length ? { errors } : {}),
     ...extra,
   };
   return new Response(JSON.stringify(body), {
     status,
-    headers: { "content-type": "application/problem+json", ...headers },
+    headers: { "content-type": "application/problem+json", "content-language": locale, ...headers },
   });
 }
 
 /** A bug: the answer reveals nothing (the error is logged by the caller). */
-export const internalErrorResponse = () => problemResponse(new AppError("internal_error", "An unexpected error occurred; it has been logged."));
+export const internalErrorResponse = (locale: Locale = "en") => problemResponse(new AppError("internal_error", { key: "internal" }), undefined, locale);

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 /** Intake bodies are small JSON documents; 5,000 photo paths fit well under this. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-const payloadTooLarge = (limitBytes: number) => new AppError("payload_too_large", `The request body is larger than ${limitBytes} bytes.`);
+const payloadTooLarge = (limitBytes: number) => new AppError("payload_too_large", { key: "payloadTooLarge", values: { limit: String(limitBytes) } });
 
 /**
  * Reads a JSON body, refusing it before buffering more than `limitBytes` (a lying or absent
@@ -13,7 +13,7 @@ const payloadTooLarge = (limitBytes: number) => new AppError("payload_too_large"
 export async function readJsonBody(request: Request, limitBytes = DEFAULT_BODY_LIMIT): Promise<unknown> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) throw new AppError("unsupported_media_type", "Send the body as application/json.");
-  if (!request.body) throw new AppError("malformed_request", "The request has no body; send a JSON object.");
+  if (!request.body) throw new AppError("malformed_request", { key: "noBody" });
   const text = await readRawBody(request, limitBytes);
   try {
     return JSON.parse(text) as unknown;

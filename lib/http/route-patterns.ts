@@ -25,6 +25,7 @@ export const ROUTE_PATTERNS = [
   "/api/interventions/[reference]",
   "/api/interventions/[reference]/publish",
   "/api/interventions/[reference]/sync-status",
+  "/api/me/locale",
   "/api/metrics",
   "/api/openapi",
   "/api/privacy/beneficiaries/[reference]/erase",

@@ -3,6 +3,7 @@ import type { StaffRole } from "@/db/schema";
 import { requireRole } from "@/lib/auth/authenticate";
 import type { Principal } from "@/lib/auth/roles";
 import { AppError, fieldPath, validationFailed, zodProblems } from "@/lib/errors";
+import { answerLocale, type Locale } from "@/lib/i18n/locales";
 import { correlationIdFrom, withCorrelationId } from "@/lib/observability/correlation";
 import { logger } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
@@ -41,6 +42,8 @@ export interface RouteInput<D extends RouteDefinition> {
   query: Parsed<D["query"]>;
   headers: Parsed<D["headers"]>;
   body: Parsed<D["body"]>;
+  /** The answer's language (Accept-Language: fr or en; English otherwise). */
+  locale: Locale;
 }
 
 /** What Next.js calls: the request and the path's dynamic segments. */
@@ -143,7 +146,7 @@ async function parseInput<D extends RouteDefinition>(definition: D, request: Req
   const pathParams = definition.params && validParameters(definition.params, params, "(path)");
   const headers = definition.headers && validHeaders(definition.headers, request.headers);
   const body = definition.body && validBody(definition.body, await readJsonBody(request, definition.bodyLimitBytes));
-  return { request, principal, params: pathParams, query, headers, body } as RouteInput<D>;
+  return { request, principal, params: pathParams, query, headers, body, locale: answerLocale(request) } as RouteInput<D>;
 }
 
 /** The one label of requests that reach no route. */
@@ -166,10 +169,10 @@ function serve(pattern: RoutePattern | typeof UNKNOWN_ROUTE, request: Request, w
     try {
       response = await work();
     } catch (error) {
-      if (error instanceof AppError) response = problemResponse(error, path);
+      if (error instanceof AppError) response = problemResponse(error, path, answerLocale(request));
       else {
         logger().error({ err: error, method: request.method, path }, "request failed with an unexpected error");
-        response = internalErrorResponse();
+        response = internalErrorResponse(answerLocale(request));
       }
     }
     const seconds = (performance.now() - started) / 1000;
@@ -226,7 +229,7 @@ export function allowedMethods(implemented: readonly string[]): string[] {
 
 /** 405 for a method the route does not have, naming those it has. */
 export function methodNotAllowed(method: string, allow: readonly string[]): AppError {
-  return new AppError("method_not_allowed", `This route does not answer ${method}; it answers ${allow.join(", ")}.`, { extra: { allow } });
+  return new AppError("method_not_allowed", { key: "methodNotAllowed", values: { method, allow: allow.join(", ") } }, { extra: { allow } });
 }
 
 /**
@@ -242,7 +245,7 @@ export function methods(implemented: Partial<Record<ImplementedMethod, DefinedRo
   const pattern = handlers[0]![1].definition.route;
   const allow = allowedMethods(handlers.map(([method]) => method));
   const refuse: RouteHandler = (request) =>
-    serve(pattern, request, async () => withHeaders(problemResponse(methodNotAllowed(request.method, allow), new URL(request.url).pathname), { allow: allow.join(", ") }));
+    serve(pattern, request, async () => withHeaders(problemResponse(methodNotAllowed(request.method, allow), new URL(request.url).pathname, answerLocale(request)), { allow: allow.join(", ") }));
   const options: RouteHandler = (request) => serve(pattern, request, async () => new Response(null, { status: 204, headers: { allow: allow.join(", ") } }));
   const all = Object.fromEntries(HTTP_METHODS.map((method) => [method, implemented[method as ImplementedMethod] ?? refuse])) as Record<HttpMethod, RouteHandler>;
   return { ...all, HEAD: implemented.GET ?? refuse, OPTIONS: options };

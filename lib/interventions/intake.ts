@@ -21,7 +21,7 @@ import { checkInitialStatus, checkTransition, statusAfterReplace } from "./statu
 const date = (value: string | null | undefined) => (value ? new Date(value) : null);
 
 function versionConflict(current: number): AppError {
-  return new AppError("version_conflict", `The intervention has changed since you read it: it is now at version ${current}.`, {
+  return new AppError("version_conflict", { key: "versionConflict", values: { version: String(current) } }, {
     extra: { currentVersion: current },
   });
 }
@@ -100,7 +100,7 @@ export async function putIntervention(
     const givenCompletedAt = date(input.completed_at);
 
     if (!current) {
-      if (options.expectedVersion !== undefined) throw new AppError("not_found", `No intervention has the reference ${reference}.`);
+      if (options.expectedVersion !== undefined) throw new AppError("not_found", { key: "noIntervention", values: { reference } });
       const transition = checkInitialStatus(input.status);
       if (!transition.ok) throw forbiddenTransition(transition.reason);
       const [{ id: beneficiaryId }] = (await tx.insert(beneficiaries).values(beneficiary).returning({ id: beneficiaries.id })) as [
@@ -118,7 +118,7 @@ export async function putIntervention(
         // A concurrent create of the same reference loses here and retries as a replace.
         .onConflictDoNothing({ target: interventions.reference })
         .returning({ id: interventions.id });
-      if (!created) throw new AppError("concurrent_create", `The intervention ${reference} was created concurrently; send it again.`);
+      if (!created) throw new AppError("concurrent_create", { key: "concurrentCreate", values: { reference } });
       await tx.insert(publications).values({ interventionId: created.id });
       await replaceChildren(tx, created.id, input);
       await recordAudit(tx, actor, "intervention.created", created.id, { status: input.status });
@@ -158,7 +158,7 @@ export async function patchIntervention(
 ): Promise<void> {
   await db.transaction(async (tx) => {
     const current = await lockByReference(tx, reference);
-    if (!current) throw new AppError("not_found", `No intervention has the reference ${reference}.`);
+    if (!current) throw new AppError("not_found", { key: "noIntervention", values: { reference } });
     if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) throw versionConflict(current.version);
     if (current.status === "cancelled") throw forbiddenTransition("The intervention is cancelled; cancelled is final.");
 

@@ -14,7 +14,8 @@ type AlertConfig = Pick<
   | "WEBHOOK_SILENCE_ALERT_MINUTES"
   | "ALERT_DIGEST_SECONDS"
   | "PUBLIC_BASE_URL"
->;
+> &
+  Partial<Pick<Config, "ALERT_LOCALE">>;
 
 /** One round: raise and resolve what the state says, then tell the configured channels. */
 export async function runAlertCycle(db: Database, config: AlertConfig, channels: AlertChannel[]) {
@@ -25,7 +26,7 @@ export async function runAlertCycle(db: Database, config: AlertConfig, channels:
     signatureWindowSeconds: config.ALERT_SIGNATURE_WINDOW_SECONDS,
     webhookSilenceSeconds: config.WEBHOOK_SILENCE_ALERT_MINUTES * 60,
   });
-  const delivery = await deliverPendingAlerts(db, channels, { digestSeconds: config.ALERT_DIGEST_SECONDS, appUrl: `${config.PUBLIC_BASE_URL}/` });
+  const delivery = await deliverPendingAlerts(db, channels, { digestSeconds: config.ALERT_DIGEST_SECONDS, appUrl: `${config.PUBLIC_BASE_URL}/`, locale: config.ALERT_LOCALE });
   return { ...evaluation, delivery };
 }
 

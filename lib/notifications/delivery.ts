@@ -3,6 +3,7 @@ import type { Database } from "@/db/client";
 import { alerts, interventions } from "@/db/schema";
 import { logger } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
+import type { Locale } from "@/lib/i18n/locales";
 import type { AlertChannel } from "./channels";
 import { composeNotice, noticeItem } from "./notice";
 
@@ -14,6 +15,8 @@ export interface DeliverySettings {
   digestSeconds: number;
   /** Link to the alerts in the app, written in each notice. */
   appUrl: string;
+  /** The language the notices are written in. */
+  locale?: Locale;
 }
 
 export type DeliveryResult = { sent: number; held: number; failed: string[] };
@@ -49,7 +52,7 @@ export async function deliverPendingAlerts(db: Database, channels: AlertChannel[
     const held = pending.length - due.length;
     if (due.length === 0) return { sent: 0, held, failed: [] };
 
-    const notice = composeNotice(due.map(({ alert, reference }) => noticeItem(alert, reference)), settings.appUrl);
+    const notice = composeNotice(due.map(({ alert, reference }) => noticeItem(alert, reference)), settings.appUrl, settings.locale);
     const failed: string[] = [];
     for (const channel of channels) {
       try {

@@ -1,4 +1,6 @@
 import type { alerts } from "@/db/schema";
+import { translator } from "@/lib/i18n/catalogue";
+import type { Locale } from "@/lib/i18n/locales";
 import { scrubText } from "@/lib/observability/redaction";
 
 export type AlertRow = typeof alerts.$inferSelect;
@@ -41,32 +43,35 @@ export function noticeItem(alert: AlertRow, reference: string | null): AlertNoti
   };
 }
 
-export function composeNotice(items: AlertNoticeItem[], appUrl: string): AlertNotice {
+/** The notice in the recipients' language (ALERT_LOCALE); the alerts' own messages are as they were raised. */
+export function composeNotice(items: AlertNoticeItem[], appUrl: string, locale: Locale = "en"): AlertNotice {
+  const t = translator(locale, "notices");
   const open = items.filter((item) => item.state === "open");
   const resolved = items.filter((item) => item.state === "resolved");
   const critical = open.some((item) => item.severity === "critical");
-  const counts = [open.length ? `${open.length} open` : "", resolved.length ? `${resolved.length} resolved` : ""].filter(Boolean).join(", ");
-  const subject = `[symphonics-publisher]${critical ? " CRITICAL:" : ""} ${counts} alert${items.length === 1 ? "" : "s"}`;
+  const counts = [open.length ? t("open", { count: open.length }) : "", resolved.length ? t("resolved", { count: resolved.length }) : ""].filter(Boolean).join(", ");
+  const subject = t("subject", { critical: critical ? t("critical") : "", counts, total: items.length });
+  const severity = (value: string) => (value === "critical" || value === "warning" ? t(`severity.${value}`) : value.toUpperCase());
 
   const section = (title: string, list: AlertNoticeItem[]) => {
     if (!list.length) return [];
     const byKind = Map.groupBy(list, (item) => item.kind);
-    const lines = [`${title}:`];
+    const lines = [title];
     for (const [kind, group] of byKind) {
       lines.push(`- ${kind} (${group.length}):`);
       for (const item of group.slice(0, LISTED_PER_KIND)) {
-        const seen = item.occurrences > 1 ? ` [seen ${item.occurrences} times since ${item.firstSeenAt}]` : ` [since ${item.firstSeenAt}]`;
-        lines.push(`    ${item.severity.toUpperCase()} ${item.message}${item.state === "resolved" ? ` [resolved ${item.resolvedAt}]` : seen}`);
+        const seen = item.occurrences > 1 ? t("seenTimes", { count: String(item.occurrences), since: item.firstSeenAt }) : t("since", { since: item.firstSeenAt });
+        lines.push(`    ${severity(item.severity)} ${item.message}${item.state === "resolved" ? t("resolvedAt", { at: item.resolvedAt ?? "" }) : seen}`);
       }
-      if (group.length > LISTED_PER_KIND) lines.push(`    … and ${group.length - LISTED_PER_KIND} more`);
+      if (group.length > LISTED_PER_KIND) lines.push(t("more", { count: String(group.length - LISTED_PER_KIND) }));
     }
     return [...lines, ""];
   };
   const text = [
-    ...section("Open", open),
-    ...section("Resolved", resolved),
-    `Alerts in the app: ${appUrl}`,
-    "What each alert means and what to do: docs/runbook.md",
+    ...section(t("sectionOpen"), open),
+    ...section(t("sectionResolved"), resolved),
+    t("appLink", { url: appUrl }),
+    t("runbook"),
   ].join("\n");
   return { subject, text, items };
 }

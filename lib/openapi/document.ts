@@ -2,7 +2,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { problemSchema } from "@/lib/http/problem";
 import { DEFAULT_BODY_LIMIT } from "@/lib/http/request";
 import { interventionInputSchema, interventionPatchSchema } from "@/lib/interventions/intake-schema";
-import { operations, type Answer, type Operation } from "./operations";
+import { acceptLanguage, operations, type Answer, type Operation } from "./operations";
 
 const staffAuth: Record<string, string[]>[] = [{ apiToken: [] }, { session: [] }];
 
@@ -44,7 +44,8 @@ function routeAnswers(definition: Operation): Record<number, string> {
 
 function operationObject(definition: Operation): ZodOpenApiOperationObject {
   const { params, query, body, bodyExample, signed, form } = definition;
-  const headers = definition.headers ?? signed?.headers;
+  const ownHeaders = definition.headers ?? signed?.headers;
+  const headers = ownHeaders ? ownHeaders.extend(acceptLanguage.shape) : acceptLanguage;
   const json = body ? { schema: body, example: bodyExample } : signed && { schema: signed.body, example: signed.example };
   const requestBody = json ? { "application/json": json } : form && { "application/x-www-form-urlencoded": { schema: form } };
   const responses = { ...routeAnswers(definition), ...definition.responses };
@@ -85,7 +86,7 @@ export function openApiDocument(): OpenApiDocument {
         title: "Symphonics publications API",
         version: "1.0.0",
         description:
-          "Every endpoint of the product: intake of interventions by the workforce application, manual publication and synchronisation status, the Symphonics webhook receiver, the dashboard's data, administration, sign-in, stored files, health, metrics and data protection. Errors are RFC 9457 problem details with a stable `code`; a method a path does not have answers 405 with `Allow`.",
+          "Every endpoint of the product: intake of interventions by the workforce application, manual publication and synchronisation status, the Symphonics webhook receiver, the dashboard's data, administration, sign-in, stored files, health, metrics and data protection. Errors are RFC 9457 problem details with a stable `code`; their `title` and `detail` follow `Accept-Language` (French or English, English by default), the code and field names never do; a method a path does not have answers 405 with `Allow`.",
       },
       servers: [{ url: "/" }],
       tags: [

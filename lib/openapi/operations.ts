@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { newApiTokenSchema, userChangeSchema } from "@/lib/auth/staff-admin";
+import { ownLocaleSchema } from "@/lib/auth/preferences";
 import { newUserSchema } from "@/lib/auth/users";
 import { attentionQuerySchema } from "@/lib/dashboard/attention";
 import { listQuerySchema, totalsQuerySchema } from "@/lib/dashboard/interventions";
@@ -72,6 +73,22 @@ const ifMatch = z.object({
   "If-Match": ifMatchHeader.meta({
     param: { description: "The version last read (the ETag); the write is refused with 409 version_conflict when the intervention changed since", example: '"1"' },
   }),
+});
+/**
+ * Every operation reads it (route() does, for its problems): the language of the sentences for
+ * people in an answer. Codes, field names and every other value are the same in each language.
+ */
+export const acceptLanguage = z.object({
+  "Accept-Language": z
+    .string()
+    .optional()
+    .meta({
+      param: {
+        description:
+          "fr or en (any region, with q-values): the language of a problem's `title` and `detail` and of sync-status's `explanation.text`; English when absent or neither. `code`, field names in `errors[].field` and every other member never change with the language.",
+        example: "fr-FR,fr;q=0.9,en;q=0.8",
+      },
+    }),
 });
 const etag = z.object({ ETag: z.string().meta({ description: 'The intervention\'s version, e.g. "3"; send it back in If-Match' }) });
 const intervention = (description: string) => ({ description, schema: interventionViewSchema, headers: etag });
@@ -547,6 +564,23 @@ export const operations = {
       },
       404: "Unknown alert",
       422: "Malformed id",
+    },
+  },
+  setOwnLocale: {
+    route: "/api/me/locale",
+    method: "put",
+    access: "viewer",
+    body: ownLocaleSchema,
+    bodyExample: { locale: "fr" },
+    tag: "Sign-in",
+    operationId: "setOwnLocale",
+    summary: "Choose the dashboard's language for the signed-in staff member (fr or en; null: follow the browser)",
+    description: "Stored with the staff member, so it follows them from one browser to another. Only a signed-in staff member has a language: an API token gets 403.",
+    responses: {
+      200: { description: "The language now chosen", schema: ownLocaleSchema.meta({ id: "OwnLocale" }) },
+      400: "The body is not valid JSON",
+      403: "Not a signed-in staff member (an API token), or a cross-site request",
+      422: "Not one of the product's languages",
     },
   },
 } satisfies Record<string, Operation>;

@@ -29,7 +29,7 @@ async function beneficiaryOf(db: Executor, reference: string) {
     .from(interventions)
     .innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId))
     .where(eq(interventions.reference, reference));
-  if (!row) throw new AppError("not_found", `No intervention has the reference ${reference}.`);
+  if (!row) throw new AppError("not_found", { key: "noIntervention", values: { reference } });
   return row.beneficiary;
 }
 

@@ -1,5 +1,7 @@
 import type { InterventionStatus, PublicationStatus } from "@/db/schema";
 import type { FieldProblem } from "@/lib/errors";
+import { translator } from "@/lib/i18n/catalogue";
+import type { Locale } from "@/lib/i18n/locales";
 
 export interface EligibilityInput {
   status: InterventionStatus;
@@ -16,27 +18,28 @@ export type Eligibility = { eligible: true } | { eligible: false; reasons: strin
  * An intervention goes to Symphonics when the installation is done, the beneficiary signed the
  * Symphonics contract, every document needing a signature is signed, and it is not yet published.
  */
-export function checkEligibility(input: EligibilityInput): Eligibility {
+export function checkEligibility(input: EligibilityInput, locale: Locale = "en"): Eligibility {
+  const t = translator(locale, "eligibility");
   const problems: FieldProblem[] = [];
   if (input.publicationStatus === "published" || input.status === "published") {
-    const message = "It is already published to Symphonics.";
+    const message = t("published");
     return { eligible: false, reasons: [message], problems: [{ field: "status", message }] };
   }
   if (input.publicationStatus === "resolved") {
-    const message = "Symphonics rejected its dossier and a person marked it resolved: it is not sent again.";
+    const message = t("resolved");
     return { eligible: false, reasons: [message], problems: [{ field: "status", message }] };
   }
   if (input.status === "cancelled") {
-    const message = "The intervention was cancelled: it is never sent to Symphonics.";
+    const message = t("cancelled");
     return { eligible: false, reasons: [message], problems: [{ field: "status", message }] };
   }
   if (input.status !== "installation_done") {
-    problems.push({ field: "status", message: `The installation is not done yet (status: ${input.status.replace("_", " ")}).` });
+    problems.push({ field: "status", message: t("notInstalled", { status: t(`statuses.${input.status}`) }) });
   }
-  if (!input.contractSignedAt) problems.push({ field: "contract_signed_at", message: "The beneficiary has not signed the Symphonics contract." });
+  if (!input.contractSignedAt) problems.push({ field: "contract_signed_at", message: t("noContract") });
   input.documents.forEach((document, index) => {
     if (document.requiresSignature && !document.signedAt) {
-      problems.push({ field: `documents[${index}].signed_at`, message: `The document ${document.filePath} is not signed.` });
+      problems.push({ field: `documents[${index}].signed_at`, message: t("unsigned", { path: document.filePath }) });
     }
   });
   return problems.length ? { eligible: false, reasons: problems.map((problem) => problem.message), problems } : { eligible: true };

@@ -23,7 +23,7 @@ function conflict(code: Extract<ErrorCode, "already_published" | "publication_in
   return new AppError(code, detail, { extra: { publication } });
 }
 
-const NOT_FOUND = (reference: string) => new AppError("not_found", `No intervention has the reference ${reference}.`);
+const NOT_FOUND = (reference: string) => new AppError("not_found", { key: "noIntervention", values: { reference } });
 
 /** The intervention's id and its publication, locked, or 404. */
 async function lockPublication(tx: Executor, reference: string) {

@@ -1,9 +1,9 @@
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { LocalTime } from "@/components/local-time";
 import { ExplanationText } from "@/components/explanation";
 import { PublicationBadge } from "@/components/status";
 import type { AttentionItem } from "@/lib/dashboard/attention";
-import { NAME_NOT_GIVEN } from "@/lib/dashboard/beneficiary-name";
 
 /** The publications needing a person, with a checkbox per row for those who may retry them. */
 export function AttentionTable({
@@ -17,6 +17,8 @@ export function AttentionTable({
   selected: Set<string>;
   onSelectedChange: (selected: Set<string>) => void;
 }) {
+  const t = useTranslations("attention.table");
+  const common = useTranslations("common");
   // Select-all takes what can be retried; the others say why on their row (and above the table).
   const retryable = items.filter((item) => item.retryBlocker === null);
   const allSelected = retryable.length > 0 && retryable.every((item) => selected.has(item.reference));
@@ -29,18 +31,18 @@ export function AttentionTable({
               <th scope="col" className="w-8 px-3 py-2">
                 <input
                   type="checkbox"
-                  aria-label="Select every row on this page that can be retried"
+                  aria-label={t("selectAll")}
                   checked={allSelected}
                   disabled={retryable.length === 0}
                   onChange={() => onSelectedChange(allSelected ? new Set() : new Set(retryable.map((item) => item.reference)))}
                 />
               </th>
             )}
-            <th scope="col" className="px-3 py-2">Reference</th>
-            <th scope="col" className="px-3 py-2">Beneficiary</th>
-            <th scope="col" className="px-3 py-2">State</th>
-            <th scope="col" className="px-3 py-2">Reason</th>
-            <th scope="col" className="px-3 py-2">Since</th>
+            <th scope="col" className="px-3 py-2">{t("reference")}</th>
+            <th scope="col" className="px-3 py-2">{t("beneficiary")}</th>
+            <th scope="col" className="px-3 py-2">{t("state")}</th>
+            <th scope="col" className="px-3 py-2">{t("reason")}</th>
+            <th scope="col" className="px-3 py-2">{t("since")}</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -50,7 +52,7 @@ export function AttentionTable({
                 <td className="px-3 py-2">
                   <input
                     type="checkbox"
-                    aria-label={`Select ${item.reference}`}
+                    aria-label={t("select", { reference: item.reference })}
                     title={item.retryBlocker ?? undefined}
                     disabled={item.retryBlocker !== null}
                     checked={selected.has(item.reference)}
@@ -69,7 +71,7 @@ export function AttentionTable({
                 </Link>
               </td>
               <td className="px-3 py-2">
-                {item.beneficiaryName ?? NAME_NOT_GIVEN} <span className="text-slate-500">{item.city}</span>
+                {item.beneficiaryName ?? common("nameNotGiven")} <span className="text-slate-500">{item.city}</span>
               </td>
               <td className="px-3 py-2">
                 <PublicationBadge status={item.publicationStatus} />

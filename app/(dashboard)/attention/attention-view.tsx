@@ -1,6 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { apiFetch } from "@/components/api";
 import { LIVE_SAFETY_NET_MS, useLive } from "@/components/live";
@@ -11,16 +12,12 @@ import { AttentionTable } from "./attention-table";
 import { BulkRetryBar, BulkRunStatus } from "./bulk-retry-bar";
 import { useBulkRetry } from "./bulk-retry";
 
-const KINDS: { value: AttentionKind | ""; label: string }[] = [
-  { value: "", label: "Everything" },
-  { value: "failed", label: "Failed" },
-  { value: "needs_review", label: "Needs review" },
-  { value: "rejected", label: "Rejected" },
-  { value: "stuck", label: "Stuck" },
-];
+/** The tabs; "" is everything. Their words are the catalogue's `attention.kinds`. */
+const KINDS: (AttentionKind | "")[] = ["", "failed", "needs_review", "rejected", "stuck"];
 
 /** What select-all leaves out on this page, grouped by why. */
 function LeftOut({ items }: { items: AttentionList["items"] }) {
+  const t = useTranslations("attention");
   const reasons = new Map<string, number>();
   for (const item of items) if (item.retryBlocker) reasons.set(item.retryBlocker, (reasons.get(item.retryBlocker) ?? 0) + 1);
   if (reasons.size === 0) return null;
@@ -28,12 +25,12 @@ function LeftOut({ items }: { items: AttentionList["items"] }) {
   return (
     <div className="border-b border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700" id="left-out">
       <p>
-        {count} of {items.length} on this page cannot be retried, so selecting every row leaves them out:
+        {t("leftOut", { count, total: items.length })}
       </p>
       <ul className="list-disc pl-5">
         {[...reasons].map(([reason, n]) => (
           <li key={reason}>
-            {n} — {reason}
+            {t("leftOutReason", { count: n, reason })}
           </li>
         ))}
       </ul>
@@ -42,6 +39,7 @@ function LeftOut({ items }: { items: AttentionList["items"] }) {
 }
 
 export function AttentionView() {
+  const t = useTranslations("attention");
   const viewer = useViewer();
   const client = useQueryClient();
   const live = useLive();
@@ -65,26 +63,26 @@ export function AttentionView() {
   return (
     <div className="space-y-4">
       <div>
-        <h1 className="text-2xl font-semibold">Needs attention</h1>
-        <p className="text-sm text-slate-600">Publications a person must look at: failed after every retry, data to correct, rejected by Symphonics, or stuck longer than expected.</p>
+        <h1 className="text-2xl font-semibold">{t("title")}</h1>
+        <p className="text-sm text-slate-600">{t("intro")}</p>
       </div>
 
       <div className="flex flex-wrap items-end justify-between gap-4">
-        <div role="tablist" aria-label="Reason" className="flex flex-wrap gap-1">
+        <div role="tablist" aria-label={t("reason")} className="flex flex-wrap gap-1">
           {KINDS.map((option) => (
             <button
-              key={option.value}
+              key={option}
               role="tab"
-              aria-selected={kind === option.value}
+              aria-selected={kind === option}
               type="button"
               onClick={() => {
-                setKind(option.value);
+                setKind(option);
                 setCursors([null]);
                 setSelected(new Set());
               }}
-              className={`btn py-1 ${kind === option.value ? "btn-primary" : "btn-secondary"}`}
+              className={`btn py-1 ${kind === option ? "btn-primary" : "btn-secondary"}`}
             >
-              {option.label}
+              {t(`kinds.${option || "all"}`)}
             </button>
           ))}
         </div>
@@ -100,11 +98,11 @@ export function AttentionView() {
 
       {bulk.run && <BulkRunStatus run={bulk.run} onDismiss={bulk.dismiss} />}
 
-      <section aria-label="Publications needing attention" className="card overflow-hidden">
+      <section aria-label={t("listLabel")} className="card overflow-hidden">
         <QueryBoundary
           query={query}
-          loadingLabel="Loading what needs attention…"
-          empty={{ when: (data) => data.items.length === 0, title: "Nothing needs attention.", message: "Every publication is on its way or done." }}
+          loadingLabel={t("loading")}
+          empty={{ when: (data) => data.items.length === 0, title: t("emptyTitle"), message: t("emptyMessage") }}
         >
           {(data) => (
             <>
@@ -113,12 +111,12 @@ export function AttentionView() {
             </>
           )}
         </QueryBoundary>
-        <nav aria-label="Pages" className="flex items-center justify-end gap-2 border-t border-slate-200 px-3 py-2">
+        <nav aria-label={t("pages")} className="flex items-center justify-end gap-2 border-t border-slate-200 px-3 py-2">
           <button type="button" className="btn btn-secondary py-1" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-            Previous
+            {t("previous")}
           </button>
           <button type="button" className="btn btn-secondary py-1" disabled={!query.data?.nextCursor} onClick={() => setCursors([...cursors, query.data!.nextCursor])}>
-            Next
+            {t("next")}
           </button>
         </nav>
       </section>

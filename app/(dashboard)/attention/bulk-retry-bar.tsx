@@ -1,6 +1,7 @@
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { ConfirmButton } from "@/components/confirm-button";
-import { formatLocal } from "@/components/local-time";
+import { useFormat } from "@/components/format";
 import type { BulkRun } from "./bulk-retry";
 
 /** Default for "failed since": the start of the staff member's day. */
@@ -22,37 +23,35 @@ export function BulkRetryBar({
   onRetrySelected: () => void;
   onRetryFailedSince: (since: string) => void;
 }) {
+  const t = useTranslations("bulkRetry");
+  const format = useFormat();
   const [since, setSince] = useState(startOfToday);
   return (
     <div className="flex flex-wrap items-end gap-2">
       <ConfirmButton
-        title={`Retry ${selectedCount} publication${selectedCount === 1 ? "" : "s"}`}
-        message="Each selected publication is sent to Symphonics again now. Those whose data still has problems are refused and listed afterwards."
-        confirmLabel="Retry selected"
+        title={t("selectedTitle", { count: selectedCount })}
+        message={t("selectedMessage")}
+        confirmLabel={t("selectedConfirm")}
         onConfirm={onRetrySelected}
         disabled={selectedCount === 0 || running}
       >
-        Retry selected ({selectedCount})
+        {t("selectedButton", { count: selectedCount })}
       </ConfirmButton>
       <div>
         <label htmlFor="failed-since" className="block text-xs font-medium text-slate-600">
-          Failed since (your time)
+          {t("failedSince")}
         </label>
         <input id="failed-since" type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} className="input mt-1" />
       </div>
       <ConfirmButton
         className="btn btn-secondary"
-        title="Retry everything that failed since then"
-        message={
-          <>
-            Every publication that failed since <strong>{since ? formatLocal(since, "minute") : "?"}</strong> is sent again now, in small parallel batches.
-          </>
-        }
-        confirmLabel="Retry them all"
+        title={t("sinceTitle")}
+        message={t.rich("sinceMessage", { since: since ? format.time(since) : "?", strong: (chunks) => <strong>{chunks}</strong> })}
+        confirmLabel={t("sinceConfirm")}
         onConfirm={() => onRetryFailedSince(since)}
         disabled={!since || running}
       >
-        Retry everything failed since…
+        {t("sinceButton")}
       </ConfirmButton>
     </div>
   );
@@ -60,39 +59,38 @@ export function BulkRetryBar({
 
 /** Progress of a bulk retry, then one row per intervention: what happened, and why in words. */
 export function BulkRunStatus({ run, onDismiss }: { run: BulkRun; onDismiss: () => void }) {
+  const t = useTranslations("bulkRetry");
   return (
     <div role="status" aria-live="polite" className={`rounded-md border p-3 text-sm ${run.finished && run.failures.length ? "border-amber-300 bg-amber-50" : "border-sky-200 bg-sky-50"}`}>
       {!run.finished ? (
         <>
-          <p>{run.total ? `Requesting retries: ${run.done} of ${run.total}…` : "Finding what failed…"}</p>
+          <p>{run.total ? t("requesting", { done: run.done, total: run.total }) : t("finding")}</p>
           {run.total > 0 && (
             <progress className="mt-2 w-full" max={run.total} value={run.done}>
-              {run.done} of {run.total}
+              {t("progress", { done: run.done, total: run.total })}
             </progress>
           )}
         </>
       ) : (
         <>
           <p className="font-medium">
-            {run.total === 0 && run.failures.length === 0
-              ? "Nothing failed in that period."
-              : `${run.total - run.failures.length} of ${run.total} retries requested.`}
-            {run.failures.length > 0 && ` ${run.failures.length} could not be retried.`}
+            {run.total === 0 && run.failures.length === 0 ? t("nothingFailed") : t("requested", { done: run.total - run.failures.length, total: run.total })}
+            {run.failures.length > 0 && ` ${t("notRetriedCount", { count: run.failures.length })}`}
           </p>
           {run.outcomes.length > 0 && (
-            <table className="mt-2 w-full text-left text-sm" aria-label="Result of the bulk retry">
+            <table className="mt-2 w-full text-left text-sm" aria-label={t("resultLabel")}>
               <thead className="text-xs text-slate-600">
                 <tr>
-                  <th scope="col" className="py-1 pr-3">Reference</th>
-                  <th scope="col" className="py-1 pr-3">Outcome</th>
-                  <th scope="col" className="py-1">Reason</th>
+                  <th scope="col" className="py-1 pr-3">{t("reference")}</th>
+                  <th scope="col" className="py-1 pr-3">{t("outcome")}</th>
+                  <th scope="col" className="py-1">{t("reason")}</th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-200">
                 {run.outcomes.map((outcome) => (
                   <tr key={outcome.reference}>
                     <td className="py-1 pr-3 font-mono text-xs whitespace-nowrap">{outcome.reference}</td>
-                    <td className={`py-1 pr-3 whitespace-nowrap ${outcome.ok ? "text-emerald-800" : "text-amber-900"}`}>{outcome.ok ? "Retry requested" : "Not retried"}</td>
+                    <td className={`py-1 pr-3 whitespace-nowrap ${outcome.ok ? "text-emerald-800" : "text-amber-900"}`}>{outcome.ok ? t("retryRequested") : t("notRetried")}</td>
                     <td className="py-1">{outcome.message}</td>
                   </tr>
                 ))}
@@ -100,7 +98,7 @@ export function BulkRunStatus({ run, onDismiss }: { run: BulkRun; onDismiss: () 
             </table>
           )}
           <button type="button" className="btn btn-secondary mt-2 py-1" onClick={onDismiss}>
-            Dismiss
+            {t("dismiss")}
           </button>
         </>
       )}

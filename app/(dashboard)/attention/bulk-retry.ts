@@ -1,7 +1,9 @@
+import { useLocale } from "next-intl";
 import { useState } from "react";
 import { apiFetch, ApiError } from "@/components/api";
 import type { AttentionList } from "@/lib/dashboard/attention";
-import { refusalText } from "@/lib/publication/explanations";
+import { isLocale, type Locale } from "@/lib/i18n/locales";
+import { refusalText, retryQueuedText } from "@/lib/publication/explanations";
 
 /** One row of a bulk retry's result: what happened to that intervention, in words. */
 export type RetryOutcome = { reference: string; ok: true; message: string } | { reference: string; ok: false; message: string };
@@ -13,7 +15,7 @@ const CONCURRENCY = 4;
  * Asks the publish endpoint for each reference, reporting progress as it goes. Each request is
  * independent: one refused (already published, data to correct) does not stop the others.
  */
-export async function retryAll(references: string[], onProgress: (outcome: RetryOutcome, done: number) => void): Promise<RetryOutcome[]> {
+export async function retryAll(references: string[], onProgress: (outcome: RetryOutcome, done: number) => void, locale: Locale): Promise<RetryOutcome[]> {
   const outcomes: RetryOutcome[] = [];
   let next = 0;
   async function lane() {
@@ -22,11 +24,11 @@ export async function retryAll(references: string[], onProgress: (outcome: Retry
       let outcome: RetryOutcome;
       try {
         await apiFetch(`/api/interventions/${encodeURIComponent(reference)}/publish`, { method: "POST", json: {} });
-        outcome = { reference, ok: true, message: "Queued to be sent now, with a fresh budget of automatic retries." };
+        outcome = { reference, ok: true, message: retryQueuedText(locale) };
       } catch (error) {
         const message =
           error instanceof ApiError
-            ? refusalText(error.problem.code, error.problem.errors?.map((problem) => problem.message) ?? [], error.message)
+            ? refusalText(error.problem.code, error.problem.errors?.map((problem) => problem.message) ?? [], error.message, locale)
             : error instanceof Error
               ? error.message
               : String(error);
@@ -51,12 +53,17 @@ export interface BulkRun {
 
 /** A bulk retry as the page follows it: progress while it runs, then what could not be retried. */
 export function useBulkRetry(onFinished: () => Promise<unknown>) {
+  const pageLocale = useLocale();
+  const locale = isLocale(pageLocale) ? pageLocale : "fr";
   const [run, setRun] = useState<BulkRun | null>(null);
 
   async function retry(references: string[]) {
     setRun({ total: references.length, done: 0, failures: [], outcomes: [], finished: false });
-    const outcomes = await retryAll(references, (outcome, done) =>
-      setRun((current) => current && { ...current, done, outcomes: [...current.outcomes, outcome], failures: outcome.ok ? current.failures : [...current.failures, outcome] }),
+    const outcomes = await retryAll(
+      references,
+      (outcome, done) =>
+        setRun((current) => current && { ...current, done, outcomes: [...current.outcomes, outcome], failures: outcome.ok ? current.failures : [...current.failures, outcome] }),
+      locale,
     );
     setRun({ total: references.length, done: outcomes.length, outcomes, failures: outcomes.flatMap((o) => (o.ok ? [] : [o])), finished: true });
     await onFinished();

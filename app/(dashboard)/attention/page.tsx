@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
+import { pageTitle } from "@/lib/i18n/page-title";
 import { AttentionView } from "./attention-view";
 
-export const metadata: Metadata = { title: "Needs attention · Symphonics publications" };
+export const generateMetadata = (): Promise<Metadata> => pageTitle({ key: "attention" });
 
 export default function AttentionPage() {
   return <AttentionView />;

@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { apiFetch, browserTimeZone } from "@/components/api";
 import { LIVE_SAFETY_NET_MS, useLive } from "@/components/live";
@@ -14,6 +15,7 @@ import { isUnderway } from "@/lib/publication/status";
 /** The list's state lives in the URL (filters and page), so a view can be bookmarked or shared. */
 export function InterventionsView() {
   const live = useLive();
+  const t = useTranslations("interventions");
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -62,24 +64,24 @@ export function InterventionsView() {
 
   return (
     <div className="space-y-4">
-      <h1 className="text-2xl font-semibold">Interventions</h1>
+      <h1 className="text-2xl font-semibold">{t("title")}</h1>
 
       <FiltersBar params={params} totals={totals.data} update={(changes) => update(changes)} />
 
-      <section aria-label="Results" className="card overflow-hidden">
+      <section aria-label={t("results")} className="card overflow-hidden">
         <QueryBoundary
           query={query}
-          loadingLabel="Loading interventions…"
+          loadingLabel={t("loading")}
           empty={{
             when: (list) => list.items.length === 0,
-            title: filtered ? "No intervention matches these filters." : "No interventions yet.",
-            message: filtered ? "Loosen or clear the filters." : "They appear here as soon as the workforce application sends them.",
+            title: filtered ? t("noMatch") : t("none"),
+            message: filtered ? t("noMatchHint") : t("noneHint"),
           }}
         >
           {(list) => <InterventionsTable list={list} stale={query.isPlaceholderData} fetching={query.isFetching} />}
         </QueryBoundary>
-        <nav aria-label="Pages" className="flex items-center justify-between border-t border-slate-200 px-3 py-2 text-sm">
-          <span className="text-slate-600">{query.data ? `Page ${previousCursors.length + 1} · ${query.data.items.length} shown` : ""}</span>
+        <nav aria-label={t("pages")} className="flex items-center justify-between border-t border-slate-200 px-3 py-2 text-sm">
+          <span className="text-slate-600">{query.data ? t("page", { page: previousCursors.length + 1, shown: query.data.items.length }) : ""}</span>
           <div className="flex gap-2">
             <button
               type="button"
@@ -91,7 +93,7 @@ export function InterventionsView() {
                 update({ cursor: back }, true);
               }}
             >
-              Previous
+              {t("previous")}
             </button>
             <button
               type="button"
@@ -102,7 +104,7 @@ export function InterventionsView() {
                 update({ cursor: query.data!.nextCursor }, true);
               }}
             >
-              Next
+              {t("next")}
             </button>
           </div>
         </nav>

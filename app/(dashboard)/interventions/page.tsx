@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
+import { pageTitle } from "@/lib/i18n/page-title";
 import { Suspense } from "react";
 import { LoadingState } from "@/components/states";
 import { InterventionsView } from "./interventions-view";
 
-export const metadata: Metadata = { title: "Interventions · Symphonics publications" };
+export const generateMetadata = (): Promise<Metadata> => pageTitle({ key: "interventions" });
 
 export default function InterventionsPage() {
   return (

@@ -2,6 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { apiFetch } from "@/components/api";
 import { LocalTime } from "@/components/local-time";
 import { useViewer } from "@/components/providers";
@@ -14,6 +15,7 @@ type Group = Overview["alertGroups"][number];
  * and operators acknowledge an alert, which takes it off the overview.
  */
 export function AlertsPanel({ groups, onChanged }: { groups: Group[]; onChanged: () => void }) {
+  const t = useTranslations("alerts");
   const viewer = useViewer();
   const acknowledge = useMutation({
     mutationFn: (id: number) => apiFetch(`/api/alerts/${id}/acknowledge`, { method: "POST", json: {} }),
@@ -21,12 +23,12 @@ export function AlertsPanel({ groups, onChanged }: { groups: Group[]; onChanged:
   });
   if (groups.length === 0) return null;
   return (
-    <section aria-label="Open alerts" className="space-y-2">
+    <section aria-label={t("label")} className="space-y-2">
       {groups.map((group) => (
         <div key={group.kind} role="alert" className={`rounded-md border p-3 text-sm ${group.severity === "critical" ? "border-red-300 bg-red-50 text-red-900" : "border-amber-300 bg-amber-50 text-amber-900"}`}>
           <p className="font-medium">
-            {group.severity === "critical" ? "Critical" : "Warning"}
-            {group.count > 1 ? ` · ${group.count} alerts of this kind` : ""}
+            {group.severity === "critical" ? t("critical") : t("warning")}
+            {group.count > 1 ? ` · ${t("ofThisKind", { count: group.count })}` : ""}
           </p>
           <ul className="mt-1 space-y-1">
             {group.alerts.slice(0, 5).map((alert) => (
@@ -41,22 +43,22 @@ export function AlertsPanel({ groups, onChanged }: { groups: Group[]; onChanged:
                   )}
                 </span>
                 <span className="text-xs opacity-80">
-                  {alert.occurrences > 1 ? `${alert.occurrences} times, ` : ""}since <LocalTime value={alert.firstSeenAt} />, last <LocalTime value={alert.lastSeenAt} />
+                  {t.rich("seen", { occurrences: alert.occurrences, first: () => <LocalTime value={alert.firstSeenAt} />, last: () => <LocalTime value={alert.lastSeenAt} /> })}
                 </span>
                 {viewer.can("operator") && (
                   <button
                     type="button"
                     className="btn btn-secondary px-2 py-0 text-xs"
                     disabled={acknowledge.isPending}
-                    aria-label={`Acknowledge: ${alert.message}`}
+                    aria-label={t("acknowledgeLabel", { message: alert.message })}
                     onClick={() => acknowledge.mutate(alert.id)}
                   >
-                    Acknowledge
+                    {t("acknowledge")}
                   </button>
                 )}
               </li>
             ))}
-            {group.count > 5 && <li className="text-xs">…and {group.count - 5} more of this kind.</li>}
+            {group.count > 5 && <li className="text-xs">{t("more", { count: group.count - 5 })}</li>}
           </ul>
         </div>
       ))}

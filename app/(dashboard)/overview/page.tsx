@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
+import { pageTitle } from "@/lib/i18n/page-title";
 import { OverviewView } from "./overview-view";
 
-export const metadata: Metadata = { title: "Overview · Symphonics publications" };
+export const generateMetadata = (): Promise<Metadata> => pageTitle({ key: "overview" });
 
 export default function OverviewPage() {
   return <OverviewView />;

@@ -1,6 +1,7 @@
 "use client";
 
-import { formatLocal } from "@/components/local-time";
+import { useTranslations } from "next-intl";
+import { useFormat } from "@/components/format";
 import { EmptyState } from "@/components/states";
 import type { Overview } from "@/lib/dashboard/overview";
 
@@ -8,17 +9,24 @@ const HEIGHT = 160;
 
 /** Paired bars per hour or day: publications in green, failed attempts in red; a table for screen readers. */
 export function PublicationChart({ chart }: { chart: Overview["chart"] }) {
+  const t = useTranslations("chart");
+  const format = useFormat();
   const max = Math.max(1, ...chart.points.flatMap((p) => [p.published, p.failed]));
-  const label = (bucket: string) => formatLocal(bucket, chart.unit === "hour" ? "hourOfDay" : "day");
+  const label = (bucket: string) => format.time(bucket, chart.unit === "hour" ? "hourOfDay" : "day");
   if (chart.points.every((p) => p.published === 0 && p.failed === 0)) {
-    return <EmptyState title="Nothing was sent in this period.">Publications and failed attempts will appear here.</EmptyState>;
+    return <EmptyState title={t("emptyTitle")}>{t("emptyMessage")}</EmptyState>;
   }
   const width = 100 / chart.points.length;
   return (
     <figure className="mt-4">
       <div aria-hidden className="flex items-end gap-px border-b border-slate-300" style={{ height: HEIGHT }}>
         {chart.points.map((point) => (
-          <div key={point.bucket} className="flex h-full items-end justify-center gap-px" style={{ width: `${width}%` }} title={`${label(point.bucket)}: ${point.published} published, ${point.failed} failed attempts`}>
+          <div
+            key={point.bucket}
+            className="flex h-full items-end justify-center gap-px"
+            style={{ width: `${width}%` }}
+            title={t("barTitle", { period: label(point.bucket), published: point.published, failed: point.failed })}
+          >
             <div className="w-1/3 rounded-t bg-emerald-500" style={{ height: `${(point.published / max) * 100}%` }} />
             <div className="w-1/3 rounded-t bg-red-500" style={{ height: `${(point.failed / max) * 100}%` }} />
           </div>
@@ -34,20 +42,20 @@ export function PublicationChart({ chart }: { chart: Overview["chart"] }) {
       <figcaption className="mt-2 flex gap-4 text-xs text-slate-600">
         <span>
           <span aria-hidden className="mr-1 inline-block h-2 w-2 rounded-sm bg-emerald-500" />
-          Published ({chart.points.reduce((sum, p) => sum + p.published, 0).toLocaleString()})
+          {t("publishedTotal", { count: format.number(chart.points.reduce((sum, p) => sum + p.published, 0)) })}
         </span>
         <span>
           <span aria-hidden className="mr-1 inline-block h-2 w-2 rounded-sm bg-red-500" />
-          Failed attempts ({chart.points.reduce((sum, p) => sum + p.failed, 0).toLocaleString()})
+          {t("failedTotal", { count: format.number(chart.points.reduce((sum, p) => sum + p.failed, 0)) })}
         </span>
       </figcaption>
       <table className="sr-only">
-        <caption>Publications and failed attempts per {chart.unit}</caption>
+        <caption>{t("caption", { unit: t(`units.${chart.unit}`) })}</caption>
         <thead>
           <tr>
-            <th>Period starting</th>
-            <th>Published</th>
-            <th>Failed attempts</th>
+            <th>{t("periodStarting")}</th>
+            <th>{t("published")}</th>
+            <th>{t("failed")}</th>
           </tr>
         </thead>
         <tbody>

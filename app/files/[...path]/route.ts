@@ -21,7 +21,7 @@ const serveFile = route(operations.storedFile, async ({ params, query }) => {
   const relative = params.path.join("/");
   const check = verifyFileSignature(config().FILE_URL_SECRET, relative, query.expires ?? null, query.signature ?? null, new Date());
   if (!check.ok) {
-    throw new AppError("forbidden", check.reason === "expired" ? "This file link has expired." : "This file link is not validly signed.");
+    throw new AppError("forbidden", { key: check.reason === "expired" ? "linkExpired" : "linkUnsigned" });
   }
   const absolute = fileStorage.absolutePath(relative);
   if (!absolute) throw new AppError("malformed_request", "The file path leaves the file storage.");

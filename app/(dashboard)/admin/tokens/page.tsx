@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
+import { pageTitle } from "@/lib/i18n/page-title";
 import { TokensView } from "./tokens-view";
 
-export const metadata: Metadata = { title: "API tokens · Symphonics publications" };
+export const generateMetadata = (): Promise<Metadata> => pageTitle({ key: "tokens" });
 
 export default function TokensPage() {
   return <TokensView />;

@@ -1,7 +1,8 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useTranslations } from "next-intl";
+import { useState, type FormEvent, type ReactNode } from "react";
 import type { StaffRole } from "@/db/schema";
 import type { StaffUser } from "@/lib/auth/staff-admin";
 import { apiFetch, ApiError } from "@/components/api";
@@ -10,15 +11,14 @@ import { LocalTime } from "@/components/local-time";
 import { useViewer } from "@/components/providers";
 import { QueryBoundary } from "@/components/states";
 
-const ROLES: { value: StaffRole; label: string }[] = [
-  { value: "viewer", label: "Viewer — sees everything" },
-  { value: "operator", label: "Operator — can also publish and retry" },
-  { value: "admin", label: "Admin — can also manage access" },
-];
+/** The roles, least first; their words are the catalogue's `nav.roles` and `users.roleHelp`. */
+const ROLES: StaffRole[] = ["viewer", "operator", "admin"];
 
 type UserChange = { role?: StaffRole; disabled?: boolean; unlock?: true };
 
 export function UsersView() {
+  const t = useTranslations("users");
+  const roles = useTranslations("nav.roles");
   const viewer = useViewer();
   const client = useQueryClient();
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
@@ -29,7 +29,14 @@ export function UsersView() {
     onSuccess: ({ user }, { body }) =>
       setNotice({
         ok: true,
-        text: body.disabled === true ? `${user.email} is disabled and lost access at once.` : body.disabled === false ? `${user.email} can sign in again.` : body.unlock ? `${user.email} is unlocked.` : `${user.email} is now ${user.role}.`,
+        text:
+          body.disabled === true
+            ? t("disabledNotice", { email: user.email })
+            : body.disabled === false
+              ? t("enabledNotice", { email: user.email })
+              : body.unlock
+                ? t("unlockedNotice", { email: user.email })
+                : t("roleNotice", { email: user.email, role: roles(user.role) }),
       }),
     onError: (error) => setNotice({ ok: false, text: error.message }),
     onSettled: () => client.invalidateQueries({ queryKey: ["admin-users"] }),
@@ -37,25 +44,25 @@ export function UsersView() {
 
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Users</h1>
-      <CreateUser onCreated={(email) => setNotice({ ok: true, text: `${email} can now sign in.` })} />
+      <h1 className="text-2xl font-semibold">{t("title")}</h1>
+      <CreateUser onCreated={(email) => setNotice({ ok: true, text: t("createdNotice", { email }) })} />
       {notice && (
         <p role={notice.ok ? "status" : "alert"} className={`rounded-md p-3 text-sm ${notice.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-900"}`}>
           {notice.text}
         </p>
       )}
-      <section aria-label="Staff accounts" className="card overflow-hidden">
-        <QueryBoundary query={query} loadingLabel="Loading users…" empty={{ when: (data) => data.users.length === 0, title: "No users yet." }}>
+      <section aria-label={t("accounts")} className="card overflow-hidden">
+        <QueryBoundary query={query} loadingLabel={t("loading")} empty={{ when: (data) => data.users.length === 0, title: t("empty") }}>
           {(data) => (
             <div className="overflow-x-auto">
               <table className="w-full text-left text-sm">
                 <thead className="bg-slate-50 text-xs text-slate-600">
                   <tr>
-                    <th scope="col" className="px-3 py-2">User</th>
-                    <th scope="col" className="px-3 py-2">Role</th>
-                    <th scope="col" className="px-3 py-2">State</th>
-                    <th scope="col" className="px-3 py-2">Last sign-in</th>
-                    <th scope="col" className="px-3 py-2">Actions</th>
+                    <th scope="col" className="px-3 py-2">{t("user")}</th>
+                    <th scope="col" className="px-3 py-2">{t("role")}</th>
+                    <th scope="col" className="px-3 py-2">{t("state")}</th>
+                    <th scope="col" className="px-3 py-2">{t("lastSignIn")}</th>
+                    <th scope="col" className="px-3 py-2">{t("actions")}</th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
@@ -69,19 +76,19 @@ export function UsersView() {
                         </td>
                         <td className="px-3 py-2">
                           <label className="sr-only" htmlFor={`role-${user.id}`}>
-                            Role of {user.email}
+                            {t("roleOf", { email: user.email })}
                           </label>
                           <select
                             id={`role-${user.id}`}
                             className="input py-1"
                             value={user.role}
                             disabled={self || change.isPending}
-                            title={self ? "You cannot change your own role" : undefined}
+                            title={self ? t("ownRole") : undefined}
                             onChange={(e) => change.mutate({ user, body: { role: e.target.value as StaffRole } })}
                           >
                             {ROLES.map((role) => (
-                              <option key={role.value} value={role.value}>
-                                {role.value}
+                              <option key={role} value={role}>
+                                {roles(role)}
                               </option>
                             ))}
                           </select>
@@ -89,40 +96,40 @@ export function UsersView() {
                         <td className="px-3 py-2">
                           {user.disabledAt ? (
                             <span className="text-red-700">
-                              Disabled <LocalTime value={user.disabledAt} />
+                              {t("disabled")} <LocalTime value={user.disabledAt} />
                             </span>
                           ) : user.lockedUntil ? (
                             <span className="text-amber-800">
-                              Locked until <LocalTime value={user.lockedUntil} />
+                              {t("lockedUntil")} <LocalTime value={user.lockedUntil} />
                             </span>
                           ) : (
-                            <span className="text-emerald-700">Active</span>
+                            <span className="text-emerald-700">{t("active")}</span>
                           )}
                         </td>
                         <td className="px-3 py-2">
-                          <LocalTime value={user.lastLoginAt} fallback="Never" />
+                          <LocalTime value={user.lastLoginAt} fallback={t("never")} />
                         </td>
                         <td className="px-3 py-2">
                           <div className="flex flex-wrap gap-2">
                             {user.lockedUntil && (
                               <button type="button" className="btn btn-secondary py-1" onClick={() => change.mutate({ user, body: { unlock: true } })}>
-                                Unlock
+                                {t("unlock")}
                               </button>
                             )}
                             {user.disabledAt ? (
                               <button type="button" className="btn btn-secondary py-1" onClick={() => change.mutate({ user, body: { disabled: false } })}>
-                                Enable
+                                {t("enable")}
                               </button>
                             ) : (
                               !self && (
                                 <ConfirmButton
                                   className="btn btn-secondary py-1"
-                                  title={`Disable ${user.email}?`}
-                                  message="They lose access at once, including any page they have open. You can enable them again later."
-                                  confirmLabel="Disable"
+                                  title={t("disableTitle", { email: user.email })}
+                                  message={t("disableMessage")}
+                                  confirmLabel={t("disable")}
                                   onConfirm={() => change.mutate({ user, body: { disabled: true } })}
                                 >
-                                  Disable
+                                  {t("disable")}
                                 </ConfirmButton>
                               )
                             )}
@@ -142,6 +149,8 @@ export function UsersView() {
 }
 
 function CreateUser({ onCreated }: { onCreated: (email: string) => void }) {
+  const t = useTranslations("users");
+  const roles = useTranslations("nav.roles");
   const client = useQueryClient();
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const create = useMutation({
@@ -163,7 +172,7 @@ function CreateUser({ onCreated }: { onCreated: (email: string) => void }) {
     create.mutate(body, { onSuccess: () => form.reset() });
   }
 
-  const field = (name: string, label: string, input: React.ReactNode) => (
+  const field = (name: string, label: string, input: ReactNode) => (
     <div>
       <label htmlFor={`new-${name}`} className="block text-xs font-medium text-slate-600">
         {label}
@@ -171,7 +180,7 @@ function CreateUser({ onCreated }: { onCreated: (email: string) => void }) {
       {input}
       {fieldErrors[name] && (
         <p id={`new-${name}-error`} className="mt-1 text-xs text-red-700">
-          {label} {fieldErrors[name]}
+          {t("fieldError", { label, message: fieldErrors[name] })}
         </p>
       )}
     </div>
@@ -180,30 +189,30 @@ function CreateUser({ onCreated }: { onCreated: (email: string) => void }) {
   return (
     <section aria-labelledby="create-user-title" className="card p-4">
       <h2 id="create-user-title" className="font-medium">
-        Add a user
+        {t("addTitle")}
       </h2>
       <form onSubmit={submit} className="mt-3 grid gap-3 sm:grid-cols-2 lg:grid-cols-5 lg:items-start">
-        {field("email", "Email", <input id="new-email" name="email" type="email" required autoComplete="off" aria-invalid={!!fieldErrors.email} className="input mt-1 w-full" />)}
-        {field("name", "Name", <input id="new-name" name="name" required autoComplete="off" aria-invalid={!!fieldErrors.name} className="input mt-1 w-full" />)}
+        {field("email", t("email"), <input id="new-email" name="email" type="email" required autoComplete="off" aria-invalid={!!fieldErrors.email} className="input mt-1 w-full" />)}
+        {field("name", t("name"), <input id="new-name" name="name" required autoComplete="off" aria-invalid={!!fieldErrors.name} className="input mt-1 w-full" />)}
         {field(
           "role",
-          "Role",
+          t("role"),
           <select id="new-role" name="role" defaultValue="viewer" className="input mt-1 w-full">
             {ROLES.map((role) => (
-              <option key={role.value} value={role.value}>
-                {role.label}
+              <option key={role} value={role}>
+                {t("roleOption", { role: roles(role), help: t(`roleHelp.${role}`) })}
               </option>
             ))}
           </select>,
         )}
         {field(
           "password",
-          "Initial password",
-          <input id="new-password" name="password" type="password" required minLength={12} autoComplete="new-password" aria-invalid={!!fieldErrors.password} className="input mt-1 w-full" placeholder="At least 12 characters" />,
+          t("password"),
+          <input id="new-password" name="password" type="password" required minLength={12} autoComplete="new-password" aria-invalid={!!fieldErrors.password} className="input mt-1 w-full" placeholder={t("passwordPlaceholder")} />,
         )}
         <div className="lg:pt-5">
           <button type="submit" className="btn btn-primary w-full" disabled={create.isPending}>
-            {create.isPending ? "Adding…" : "Add user"}
+            {create.isPending ? t("adding") : t("add")}
           </button>
         </div>
       </form>

@@ -1,20 +1,23 @@
+import { useTranslations } from "next-intl";
 import { LocalTime } from "@/components/local-time";
-import { beneficiaryNameOf, NAME_NOT_GIVEN } from "@/lib/dashboard/beneficiary-name";
+import { beneficiaryNameOf } from "@/lib/dashboard/beneficiary-name";
 import type { InterventionDetail } from "@/lib/dashboard/intervention-detail";
 import { Field, Panel } from "./panel";
 
 /** The intervention's data as the workforce application sent it: who, where, what, and its files. */
 export function BeneficiaryPanel({ beneficiary }: { beneficiary: InterventionDetail["beneficiary"] }) {
+  const t = useTranslations("data");
+  const common = useTranslations("common");
   return (
-    <Panel title="Beneficiary">
+    <Panel title={t("beneficiary")}>
       {beneficiary.erasedAt ? (
-        <p className="text-sm text-slate-600">Personal data erased on request.</p>
+        <p className="text-sm text-slate-600">{t("erased")}</p>
       ) : (
         <dl className="grid grid-cols-2 gap-2 text-sm">
-          <Field label="Name">{beneficiaryNameOf(beneficiary.firstName, beneficiary.lastName) ?? NAME_NOT_GIVEN}</Field>
-          <Field label="Email">{beneficiary.email}</Field>
-          <Field label="Phone">{beneficiary.phone}</Field>
-          <Field label="Symphonics contract signed">{beneficiary.contractSignedAt ? <LocalTime value={beneficiary.contractSignedAt} /> : <span className="text-red-700">Not signed</span>}</Field>
+          <Field label={t("name")}>{beneficiaryNameOf(beneficiary.firstName, beneficiary.lastName) ?? common("nameNotGiven")}</Field>
+          <Field label={t("email")}>{beneficiary.email}</Field>
+          <Field label={t("phone")}>{beneficiary.phone}</Field>
+          <Field label={t("contractSigned")}>{beneficiary.contractSignedAt ? <LocalTime value={beneficiary.contractSignedAt} /> : <span className="text-red-700">{t("notSigned")}</span>}</Field>
         </dl>
       )}
     </Panel>
@@ -22,33 +25,35 @@ export function BeneficiaryPanel({ beneficiary }: { beneficiary: InterventionDet
 }
 
 export function InstallationPanel({ detail }: { detail: InterventionDetail }) {
+  const t = useTranslations("data");
   return (
-    <Panel title="Installation">
+    <Panel title={t("installation")}>
       <dl className="grid grid-cols-2 gap-2 text-sm">
-        <Field label="Address">
-          {detail.installation.address}, {detail.installation.postalCode} {detail.installation.city}
+        <Field label={t("address")}>
+          {t("addressValue", { address: detail.installation.address ?? "—", postalCode: detail.installation.postalCode ?? "", city: detail.installation.city ?? "" })}
         </Field>
-        <Field label="Completed">
+        <Field label={t("completed")}>
           <LocalTime value={detail.completedAt} />
         </Field>
-        <Field label="PDL (electricity)">
+        <Field label={t("pdl")}>
           <span className="font-mono">{detail.installation.pdl}</span>
         </Field>
-        <Field label="PCE (gas)">
+        <Field label={t("pce")}>
           <span className="font-mono">{detail.installation.pce ?? "—"}</span>
         </Field>
-        <Field label="Operations">{detail.operations.length ? detail.operations.join(", ") : "None"}</Field>
-        <Field label="Equipment">{detail.products.length ? detail.products.map((p) => `${p.name} (${p.model})`).join("; ") : "None"}</Field>
+        <Field label={t("operations")}>{detail.operations.length ? detail.operations.join(", ") : t("none")}</Field>
+        <Field label={t("equipment")}>{detail.products.length ? detail.products.map((p) => t("product", { name: p.name, model: p.model })).join("; ") : t("none")}</Field>
       </dl>
     </Panel>
   );
 }
 
 export function DocumentsPanel({ documents }: { documents: InterventionDetail["documents"] }) {
+  const t = useTranslations("data");
   return (
-    <Panel title={`Documents (${documents.length})`}>
+    <Panel title={t("documents", { count: documents.length })}>
       {documents.length === 0 ? (
-        <p className="text-sm text-slate-600">No documents.</p>
+        <p className="text-sm text-slate-600">{t("noDocuments")}</p>
       ) : (
         <ul className="divide-y divide-slate-100 text-sm">
           {documents.map((document) => (
@@ -56,15 +61,15 @@ export function DocumentsPanel({ documents }: { documents: InterventionDetail["d
               <a href={document.url} target="_blank" rel="noreferrer" className="font-mono text-xs text-sky-800 hover:underline">
                 {document.filePath}
               </a>
-              <span className="text-slate-600">{document.type ?? "untyped"}</span>
+              <span className="text-slate-600">{document.type ?? t("untyped")}</span>
               {!document.requiresSignature ? (
-                <span className="text-slate-500">No signature needed</span>
+                <span className="text-slate-500">{t("noSignatureNeeded")}</span>
               ) : document.signedAt ? (
                 <span className="text-emerald-700">
-                  Signed <LocalTime value={document.signedAt} />
+                  {t("signed")} <LocalTime value={document.signedAt} />
                 </span>
               ) : (
-                <span className="font-medium text-red-700">Not signed</span>
+                <span className="font-medium text-red-700">{t("notSigned")}</span>
               )}
             </li>
           ))}
@@ -75,10 +80,11 @@ export function DocumentsPanel({ documents }: { documents: InterventionDetail["d
 }
 
 export function PhotosPanel({ photos }: { photos: InterventionDetail["photos"] }) {
+  const t = useTranslations("data");
   return (
-    <Panel title={`Photos (${photos.total})`}>
+    <Panel title={t("photos", { count: photos.total })}>
       {photos.total === 0 ? (
-        <p className="text-sm text-slate-600">No photos.</p>
+        <p className="text-sm text-slate-600">{t("noPhotos")}</p>
       ) : (
         <>
           <ul className="grid grid-cols-3 gap-2 sm:grid-cols-6 lg:grid-cols-8">
@@ -86,14 +92,14 @@ export function PhotosPanel({ photos }: { photos: InterventionDetail["photos"] }
               <li key={photo.filePath}>
                 <a href={photo.url} target="_blank" rel="noreferrer" className="block aspect-square overflow-hidden rounded border border-slate-200 bg-slate-100" title={photo.filePath}>
                   {/* eslint-disable-next-line @next/next/no-img-element -- signed, expiring links: nothing for next/image to optimise or cache */}
-                  <img src={photo.url} alt={`Photo ${photo.filePath.split("/").pop()}`} loading="lazy" className="h-full w-full object-cover" />
+                  <img src={photo.url} alt={t("photoAlt", { name: photo.filePath.split("/").pop() ?? "" })} loading="lazy" className="h-full w-full object-cover" />
                 </a>
               </li>
             ))}
           </ul>
           {photos.total > photos.thumbnails.length && (
             <p className="mt-2 text-xs text-slate-600">
-              Showing the first {photos.thumbnails.length} of {photos.total} photos; every one is in the dossier below.
+              {t("photosShown", { shown: photos.thumbnails.length, total: photos.total })}
             </p>
           )}
         </>

@@ -2,10 +2,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { apiFetch } from "@/components/api";
 import { LIVE_SAFETY_NET_MS, useLive } from "@/components/live";
 import { EmptyState, QueryBoundary } from "@/components/states";
-import { interventionLabels, PublicationBadge } from "@/components/status";
+import { PublicationBadge, useInterventionLabel } from "@/components/status";
 import type { InterventionDetail } from "@/lib/dashboard/intervention-detail";
 import { DossierPanel } from "./dossier-panel";
 import { TimelinePanel } from "./history-panels";
@@ -17,6 +18,8 @@ import { isUnderway } from "@/lib/publication/status";
 
 export function InterventionView({ reference }: { reference: string }) {
   const live = useLive();
+  const t = useTranslations("intervention");
+  const interventionLabel = useInterventionLabel();
   const query = useQuery({
     queryKey: ["intervention", reference],
     queryFn: () => apiFetch<InterventionDetail>(`/api/dashboard/interventions/${encodeURIComponent(reference)}`),
@@ -27,11 +30,11 @@ export function InterventionView({ reference }: { reference: string }) {
   return (
     <QueryBoundary
       query={query}
-      loadingLabel={`Loading ${reference}…`}
+      loadingLabel={t("loading", { reference })}
       notFound={
-        <EmptyState title={`No intervention has the reference ${reference}.`}>
+        <EmptyState title={t("notFound", { reference })}>
           <Link href="/interventions" className="text-sky-800 underline">
-            Back to the list
+            {t("backToList")}
           </Link>
         </EmptyState>
       }
@@ -40,12 +43,12 @@ export function InterventionView({ reference }: { reference: string }) {
         <div className="space-y-6">
           <div>
             <Link href="/interventions" className="text-sm text-sky-800 hover:underline">
-              ← Interventions
+              {t("back")}
             </Link>
             <div className="mt-1 flex flex-wrap items-center gap-3">
               <h1 className="font-mono text-2xl font-semibold">{detail.reference}</h1>
               <PublicationBadge status={detail.syncState} />
-              <span className="text-sm text-slate-600">{interventionLabels[detail.status]}</span>
+              <span className="text-sm text-slate-600">{interventionLabel(detail.status)}</span>
             </div>
           </div>
           <SynchronisationPanel detail={detail} onChanged={() => void query.refetch()} />

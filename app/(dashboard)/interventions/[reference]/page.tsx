@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
+import { pageTitle } from "@/lib/i18n/page-title";
 import { InterventionView } from "./intervention-view";
 
 type Props = { params: Promise<{ reference: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `${decodeURIComponent((await params).reference)} · Symphonics publications` };
+  return pageTitle(decodeURIComponent((await params).reference));
 }
 
 export default async function InterventionPage({ params }: Props) {

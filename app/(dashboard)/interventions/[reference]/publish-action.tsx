@@ -1,17 +1,20 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import type { InterventionDetail } from "@/lib/dashboard/intervention-detail";
 import type { PublicationStatus } from "@/db/schema";
 import { apiFetch } from "@/components/api";
 import { ConfirmButton } from "@/components/confirm-button";
 import { ExplanationText } from "@/components/explanation";
 import { useViewer } from "@/components/providers";
-import { publicationLabels } from "@/components/status";
+import { usePublicationLabel } from "@/components/status";
 import { isUnderway } from "@/lib/publication/status";
 
 /** Publish now (never attempted) or Retry now (attempted before): operators and admins only. */
 export function PublishAction({ detail, onChanged }: { detail: InterventionDetail; onChanged: () => void }) {
+  const t = useTranslations("publish");
+  const publicationLabel = usePublicationLabel();
   const viewer = useViewer();
   const mutation = useMutation({
     mutationFn: () =>
@@ -26,7 +29,7 @@ export function PublishAction({ detail, onChanged }: { detail: InterventionDetai
   const stateNow = mutation.data && (published || isUnderway(detail.publication.status) ? detail.publication.status : mutation.data.publication.status);
 
   const retry = detail.publication.attempt_count > 0;
-  const label = retry ? "Retry now" : "Publish now";
+  const label = retry ? t("retryNow") : t("publishNow");
   const blocked = detail.blockers.length > 0;
   // What holds every publication (no worker, circuit open, rate limit) holds this one too: said before it is asked.
   const held = ["no_worker", "circuit_open", "rate_limited"].includes(detail.explanation.code);
@@ -34,24 +37,24 @@ export function PublishAction({ detail, onChanged }: { detail: InterventionDetai
     <div className="w-full max-w-sm space-y-2 sm:w-auto">
       {!published && (
         <ConfirmButton
-          title={`${label}: ${detail.reference}`}
+          title={t("confirmTitle", { action: label, reference: detail.reference })}
           message={
             <>
-              {held ? "It is queued at once, ahead of the automatic schedule, but it cannot go out yet: " : "The dossier is sent to Symphonics straight away, ahead of the automatic schedule"}
+              {held ? `${t("heldIntro")} ` : t("sentAtOnce")}
               {held ? <ExplanationText explanation={detail.explanation} /> : null}
-              {retry ? `${held ? " It" : "; it"} has been attempted ${detail.publication.attempt_count} time${detail.publication.attempt_count > 1 ? "s" : ""} before.` : held ? "" : "."}
+              {retry ? t(held ? "attemptedBeforeHeld" : "attemptedBefore", { count: detail.publication.attempt_count }) : held ? "" : "."}
             </>
           }
           confirmLabel={label}
           onConfirm={() => mutation.mutate()}
           disabled={blocked || mutation.isPending}
         >
-          {mutation.isPending ? "Requesting…" : label}
+          {mutation.isPending ? t("requesting") : label}
         </ConfirmButton>
       )}
       {blocked && !mutation.isSuccess && (
         <div className="text-sm text-slate-700" id="publish-blockers">
-          <p className="font-medium">{label} is not possible:</p>
+          <p className="font-medium">{t("notPossible", { action: label })}</p>
           <ul className="list-disc pl-5">
             {detail.blockers.map((reason) => (
               <li key={reason}>{reason}</li>
@@ -62,9 +65,7 @@ export function PublishAction({ detail, onChanged }: { detail: InterventionDetai
       <div aria-live="polite" className="text-sm">
         {stateNow && (
           <p className="text-emerald-800">
-            {stateNow === "published"
-              ? "Requested — now published to Symphonics."
-              : `Requested — now ${publicationLabels[stateNow].label.toLowerCase()}. This page follows it as it changes.`}
+            {stateNow === "published" ? t("requestedPublished") : t("requestedNow", { state: publicationLabel(stateNow).label.toLowerCase() })}
           </p>
         )}
         {mutation.isError && (

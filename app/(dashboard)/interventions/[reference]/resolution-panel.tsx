@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { apiFetch } from "@/components/api";
 import { LocalTime } from "@/components/local-time";
@@ -14,6 +15,7 @@ import type { FileCheck } from "@/lib/publication/manual";
  * ask for), then marks it resolved with a note. Shows the resolution once made.
  */
 export function ResolutionPanel({ detail, onChanged }: { detail: InterventionDetail; onChanged: () => void }) {
+  const t = useTranslations("resolution");
   const viewer = useViewer();
   const [note, setNote] = useState("");
   const path = `/api/dashboard/interventions/${encodeURIComponent(detail.reference)}`;
@@ -24,13 +26,13 @@ export function ResolutionPanel({ detail, onChanged }: { detail: InterventionDet
     return (
       <section aria-labelledby="resolution-title" className="rounded-lg border border-teal-300 bg-teal-50 p-4 text-sm text-teal-950">
         <h2 id="resolution-title" className="font-medium">
-          Rejection resolved
+          {t("resolvedTitle")}
         </h2>
         <p className="mt-1">
-          Marked resolved by {detail.resolution.by} on <LocalTime value={detail.resolution.at} />: “{detail.resolution.note}”
+          {t.rich("resolvedBy", { by: detail.resolution.by ?? "?", note: detail.resolution.note ?? "", time: () => <LocalTime value={detail.resolution!.at} /> })}
         </p>
         <p className="mt-1">
-          Symphonics dossier id: <span className="font-mono">{detail.publication.dossier_id}</span>
+          {t.rich("dossierId", { id: detail.publication.dossier_id ?? "?", code: (chunks) => <span className="font-mono">{chunks}</span> })}
         </p>
       </section>
     );
@@ -40,33 +42,32 @@ export function ResolutionPanel({ detail, onChanged }: { detail: InterventionDet
   return (
     <section aria-labelledby="resolution-title" className="rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-950">
       <h2 id="resolution-title" className="font-medium">
-        Symphonics rejected this dossier
+        {t("rejectedTitle")}
       </h2>
       <p className="mt-1">
-        It cannot be sent again under the same reference. Check the files, settle it with Symphonics (give them the dossier id{" "}
-        <span className="font-mono">{detail.publication.dossier_id}</span>), then mark it resolved.
+        {t.rich("rejectedHelp", { id: detail.publication.dossier_id ?? "?", code: (chunks) => <span className="font-mono">{chunks}</span> })}
       </p>
       {viewer.can("operator") && (
         <div className="mt-3 space-y-3">
           <div>
             <button type="button" className="btn btn-secondary" disabled={check.isPending} onClick={() => check.mutate()}>
-              {check.isPending ? "Checking the files…" : "Check the files"}
+              {check.isPending ? t("checking") : t("check")}
             </button>
             <div aria-live="polite" className="mt-2">
               {check.data &&
                 (check.data.failed.length === 0 ? (
                   <p className="text-emerald-800">
-                    All {check.data.checked} files download through their links (checked <LocalTime value={check.data.checkedAt} withSeconds />).
+                    {t.rich("allFilesOk", { count: check.data.checked, time: () => <LocalTime value={check.data!.checkedAt} withSeconds /> })}
                   </p>
                 ) : (
                   <div>
                     <p className="font-medium">
-                      {check.data.failed.length} of {check.data.checked} files fail:
+                      {t("filesFail", { failed: check.data.failed.length, checked: check.data.checked })}
                     </p>
                     <ul className="list-disc pl-5">
                       {check.data.failed.map((file) => (
                         <li key={file.path}>
-                          <span className="font-mono text-xs">{file.path}</span>: {file.problem}
+                          {t.rich("fileProblem", { path: file.path, problem: file.problem ?? "", code: (chunks) => <span className="font-mono text-xs">{chunks}</span> })}
                         </li>
                       ))}
                     </ul>
@@ -83,11 +84,11 @@ export function ResolutionPanel({ detail, onChanged }: { detail: InterventionDet
             }}
           >
             <label className="block">
-              <span className="block font-medium">How was it settled? (required)</span>
+              <span className="block font-medium">{t("howSettled")}</span>
               <textarea className="input mt-1 w-full" rows={2} required minLength={3} maxLength={2000} value={note} onChange={(event) => setNote(event.target.value)} />
             </label>
             <button type="submit" className="btn btn-primary" disabled={resolve.isPending || note.trim().length < 3}>
-              {resolve.isPending ? "Marking resolved…" : "Mark resolved"}
+              {resolve.isPending ? t("marking") : t("mark")}
             </button>
             {resolve.isError && <p role="alert">{resolve.error.message}</p>}
           </form>

@@ -5,5 +5,5 @@ import { operations } from "@/lib/openapi/operations";
 
 export const { GET, HEAD, OPTIONS, POST, PUT, DELETE, PATCH } = methods({
   /** Everything that needs a person: failed, needs review, rejected, or stuck longer than expected. */
-  GET: route(operations.dashboardAttention, async ({ query }) => Response.json(await listAttention(getDb(), query), { headers: { "cache-control": "no-store" } })),
+  GET: route(operations.dashboardAttention, async ({ query, locale }) => Response.json(await listAttention(getDb(), query, locale), { headers: { "cache-control": "no-store" } })),
 });

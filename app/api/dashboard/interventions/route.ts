@@ -5,7 +5,7 @@ import { operations } from "@/lib/openapi/operations";
 
 export const { GET, HEAD, OPTIONS, POST, PUT, DELETE, PATCH } = methods({
   /** The interventions list behind the dashboard: filters, search, sort and keyset pages. */
-  GET: route(operations.dashboardInterventions, async ({ query }) =>
-    Response.json(await listInterventions(getDb(), query), { headers: { "cache-control": "no-store" } }),
+  GET: route(operations.dashboardInterventions, async ({ query, locale }) =>
+    Response.json(await listInterventions(getDb(), query, locale), { headers: { "cache-control": "no-store" } }),
   ),
 });

@@ -7,7 +7,7 @@ import { operations } from "@/lib/openapi/operations";
 
 async function respondWithView(reference: string, status: number): Promise<Response> {
   const view = await getInterventionView(getDb(), reference);
-  if (!view) throw new AppError("not_found", `No intervention has the reference ${reference}.`);
+  if (!view) throw new AppError("not_found", { key: "noIntervention", values: { reference } });
   return Response.json(view, { status, headers: { etag: `"${view.version}"` } });
 }
 

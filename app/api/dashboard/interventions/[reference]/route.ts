@@ -6,9 +6,9 @@ import { operations } from "@/lib/openapi/operations";
 
 export const { GET, HEAD, OPTIONS, POST, PUT, DELETE, PATCH } = methods({
   /** The intervention page's data: the intervention, its dossier, problems and publication history. */
-  GET: route(operations.dashboardIntervention, async ({ params: { reference } }) => {
-    const detail = await interventionDetail(getDb(), reference);
-    if (!detail) throw new AppError("not_found", `No intervention has the reference ${reference}.`);
+  GET: route(operations.dashboardIntervention, async ({ params: { reference }, locale }) => {
+    const detail = await interventionDetail(getDb(), reference, locale);
+    if (!detail) throw new AppError("not_found", { key: "noIntervention", values: { reference } });
     return Response.json(detail, { headers: { "cache-control": "no-store" } });
   }),
 });

@@ -5,9 +5,9 @@ import { syncStatusOf } from "@/lib/dashboard/publication";
 import { operations } from "@/lib/openapi/operations";
 
 /** GET /api/interventions/{reference}/sync-status — where its publication stands (any role). */
-const syncStatus = route(operations.getSyncStatus, async ({ params: { reference } }) => {
-  const status = await syncStatusOf(getDb(), reference);
-  if (!status) throw new AppError("not_found", `No intervention has the reference ${reference}.`);
+const syncStatus = route(operations.getSyncStatus, async ({ params: { reference }, locale }) => {
+  const status = await syncStatusOf(getDb(), reference, locale);
+  if (!status) throw new AppError("not_found", { key: "noIntervention", values: { reference } });
   return Response.json(status);
 });
 

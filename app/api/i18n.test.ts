@@ -1,0 +1,99 @@
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "@/db/testing";
+import { interventions, publications, users } from "@/db/schema";
+import { createApiToken } from "@/lib/auth/api-tokens";
+import { systemPrincipal } from "@/lib/auth/roles";
+import { setOwnLocale } from "@/lib/auth/preferences";
+import { putIntervention } from "@/lib/interventions/intake";
+import { sampleInterventionInput } from "@/lib/interventions/sample";
+import { openApiDocument } from "@/lib/openapi/document";
+import { PUT as putLocale } from "./me/locale/route";
+import { GET as syncStatus } from "./interventions/[reference]/sync-status/route";
+
+/**
+ * API answers for programs stay the same in every language: the problem's code and the field
+ * names never change, its title and detail and the sync-status explanation follow Accept-Language.
+ */
+const { db } = await useTestDatabase();
+let token: string;
+
+beforeAll(async () => {
+  token = (await createApiToken(db, "reader", "viewer")).token;
+  await putIntervention(db, "I18N-1", sampleInterventionInput({ status: "installation_done" }), systemPrincipal);
+  const [row] = await db.select({ id: interventions.id }).from(interventions).where(eq(interventions.reference, "I18N-1"));
+  await db.update(publications).set({ status: "failed", attemptCount: 8, lastErrorCode: "http_503", firstFailureAt: new Date(Date.now() - 86_400_000), lastErrorAt: new Date() }).where(eq(publications.interventionId, row!.id));
+});
+
+const ask = (reference: string, acceptLanguage?: string) =>
+  syncStatus(
+    new Request(`http://localhost/api/interventions/${reference}/sync-status`, { headers: { authorization: `Bearer ${token}`, ...(acceptLanguage ? { "accept-language": acceptLanguage } : {}) } }),
+    { params: Promise.resolve({ reference }) },
+  );
+
+describe("the language of API answers", () => {
+  it("a problem's title and detail follow Accept-Language; its code never changes", async () => {
+    const french = await ask("I18N-NONE", "fr-FR,fr;q=0.9");
+    expect(french.status).toBe(404);
+    expect(french.headers.get("content-language")).toBe("fr");
+    expect(await french.json()).toMatchObject({ code: "not_found", title: "Introuvable", detail: "Aucune intervention n'a la référence I18N-NONE." });
+    const english = await ask("I18N-NONE", "en-GB");
+    expect(await english.json()).toMatchObject({ code: "not_found", title: "Not found", detail: "No intervention has the reference I18N-NONE." });
+    // A program that asks for no language gets English, as it always did.
+    expect(await (await ask("I18N-NONE")).json()).toMatchObject({ title: "Not found" });
+  });
+
+  it("names invalid fields by their field names in every language", async () => {
+    const response = await ask("bad%20ref!", "fr");
+    const body = await response.json();
+    expect(response.status).toBe(422);
+    expect(body).toMatchObject({ code: "validation_failed", title: "Validation échouée", detail: "1 champ est invalide" });
+    expect(body.errors.map((error: { field: string }) => error.field)).toEqual(["reference"]);
+  });
+
+  it("the sync-status explanation follows Accept-Language, with the same code and times", async () => {
+    const french = await (await ask("I18N-1", "fr")).json();
+    const english = await (await ask("I18N-1", "en")).json();
+    expect(french.explanation.code).toBe("gave_up");
+    expect(english.explanation.code).toBe("gave_up");
+    expect(english.explanation.text).toMatch(/^Gave up after 24 h and 8 attempts: Symphonics had a server error \(HTTP 503\)\. Retry now/);
+    expect(french.explanation.text).toMatch(/^Abandon après 24 h et 8 tentatives : Symphonics a eu une erreur serveur \(HTTP 503\)\. Relancer maintenant/);
+    expect(french.status).toBe(english.status);
+  });
+
+  it("says why a publication is not ready, in the eligibility checks' words of that language", async () => {
+    await putIntervention(db, "I18N-2", sampleInterventionInput({ status: "scheduled" }), systemPrincipal);
+    const french = await (await ask("I18N-2", "fr")).json();
+    expect(french.explanation.code).toBe("not_ready");
+    expect(french.explanation.text).toContain("L'installation n'est pas encore terminée (statut : planifiée).");
+    expect((await (await ask("I18N-2")).json()).explanation.text).toContain("The installation is not done yet (status: scheduled).");
+  });
+});
+
+describe("the API reference", () => {
+  it("documents Accept-Language on every operation", () => {
+    const operations = Object.values(openApiDocument().paths).flatMap((path) => Object.values(path)) as { parameters?: { in: string; name: string }[] }[];
+    expect(operations.length).toBeGreaterThan(20);
+    expect(operations.filter((operation) => !operation.parameters?.some((p) => p.in === "header" && p.name === "Accept-Language"))).toEqual([]);
+  });
+});
+
+describe("PUT /api/me/locale", () => {
+  it("refuses an API token (only staff members have a language) and a language the product does not speak", async () => {
+    const send = (body: unknown) =>
+      putLocale(new Request("http://localhost/api/me/locale", { method: "PUT", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) }), undefined as never);
+    const unknown = await send({ locale: "de" });
+    expect(unknown.status).toBe(422);
+    expect((await unknown.json()).errors).toEqual([{ field: "locale", message: "must be one of fr, en, or null" }]);
+    expect((await send({ locale: "fr" })).status).toBe(403);
+  });
+
+  it("stores a staff member's choice; null goes back to the browser's", async () => {
+    const [user] = await db.insert(users).values({ email: "lang@example.test", name: "Lang", passwordHash: "x", role: "viewer" }).returning();
+    const principal = { kind: "user" as const, id: user!.id, label: user!.email, role: user!.role };
+    await setOwnLocale(db, principal, "en");
+    expect((await db.select({ locale: users.locale }).from(users).where(eq(users.id, user!.id)))[0]!.locale).toBe("en");
+    await setOwnLocale(db, principal, null);
+    expect((await db.select({ locale: users.locale }).from(users).where(eq(users.id, user!.id)))[0]!.locale).toBeNull();
+  });
+});
