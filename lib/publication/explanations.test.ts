@@ -88,4 +88,11 @@ describe("the catalogue of codes", () => {
     expect(auditText("publication.published", { dossierId: "dos_1", adopted: true })).toBe("Published: Symphonics already had dossier dos_1 under this reference, which was adopted.");
     expect(auditText("something.new", null)).toBe("Recorded: something.new.");
   });
+
+  it("says notifications and audited actions in French too", () => {
+    expect(webhookText({ type: "dossier.status_changed", status: "processing", reason: null, outcome: "duplicate" }, "fr")).toBe("Symphonics le vérifie. Déjà reçue.");
+    expect(auditText("publication.failed", { attempts: 31 }, "fr")).toBe("Abandon après 31 tentatives échouées de suite : une personne doit agir.");
+    expect(auditText("intervention.created", { status: "installation_done" }, "fr")).toBe("L'intervention a été créée (installation terminée).");
+    expect(auditText("something.new", null, "fr")).toBe("Enregistré : something.new.");
+  });
 });

@@ -249,6 +249,8 @@ export function explainPublication(
       const listed = count ? words("sentences.problemsListed", { count }) : "";
       return say("needs_review", locale, publication.lastErrorCode === "validation_failed" ? "sentences.needsReviewSymphonics" : "sentences.needsReviewData", { listed });
     }
+    case "in_progress":
+      return say("sending", locale, "sentences.sending");
     case "failed": {
       const spent = publication.firstFailureAt && publication.lastErrorAt ? publication.lastErrorAt.getTime() - publication.firstFailureAt.getTime() : conditions.retryBudgetMs;
       return say("gave_up", locale, "sentences.gaveUp", {
@@ -258,8 +260,6 @@ export function explainPublication(
         budget: spanText(conditions.retryBudgetMs, locale),
       });
     }
-    case "in_progress":
-      return say("sending", locale, "sentences.sending");
     case "queued":
     case "retrying":
       return explainWaiting(publication, conditions, locale);
@@ -306,20 +306,15 @@ function join(first: Explanation, second: Explanation): Explanation {
   return { code: first.code, text: first.text + second.text, template: first.template + template, times };
 }
 
-/** How a notification from Symphonics was taken, in words (the catalogue's `webhooks.outcomes`). */
-const WEBHOOK_OUTCOMES = new Set(["applied", "stale", "unknown_type", "unknown_dossier", "duplicate"]);
-const DOSSIER_STATUSES = new Set(["received", "processing", "accepted", "rejected"]);
-
 /** One notification Symphonics sent, in words: what it said and what this product did with it. */
 export function webhookText(event: { type: string; status: string | null; reason: string | null; outcome: string }, locale: Locale = "en"): string {
   const words = wordsFor(locale);
-  const said = event.status && DOSSIER_STATUSES.has(event.status) ? words("webhooks.said", { status: words(`dossier.${event.status}` as Key) }) : words("webhooks.sent", { type: event.type });
+  const said = event.status && words.has(`dossier.${event.status}` as Key) ? words("webhooks.said", { status: words(`dossier.${event.status}` as Key) }) : words("webhooks.sent", { type: event.type });
   const reason = event.reason ? ` ${rejectionText(event.reason, locale)}` : "";
-  const outcome = WEBHOOK_OUTCOMES.has(event.outcome) ? words(`webhooks.outcomes.${event.outcome}` as Key) : words("webhooks.outcomes.other", { outcome: event.outcome });
+  // How this product took it (the catalogue's `webhooks.outcomes`).
+  const outcome = words.has(`webhooks.outcomes.${event.outcome}` as Key) ? words(`webhooks.outcomes.${event.outcome}` as Key) : words("webhooks.outcomes.other", { outcome: event.outcome });
   return `${said}${reason} ${outcome}`;
 }
-
-const INTERVENTION_STATUSES = new Set(["scheduled", "in_progress", "installation_done", "published", "cancelled"]);
 
 /**
  * What an audit row of an intervention records (lib/audit.ts: the workforce application's
@@ -327,7 +322,7 @@ const INTERVENTION_STATUSES = new Set(["scheduled", "in_progress", "installation
  */
 export function auditText(action: string, details: Record<string, unknown> | null, locale: Locale = "en"): string {
   const words = wordsFor(locale);
-  const status = (value: unknown) => (INTERVENTION_STATUSES.has(String(value)) ? words(`audit.statuses.${String(value)}` as Key) : String(value));
+  const status = (value: unknown) => (words.has(`audit.statuses.${String(value)}` as Key) ? words(`audit.statuses.${String(value)}` as Key) : String(value));
   const d = details ?? {};
   switch (action) {
     case "intervention.created":
