@@ -4,6 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   doublePrecision,
@@ -267,6 +268,20 @@ export const publications = pgTable(
       .where(sql`${t.status} = 'published' and ${t.dossierStatus} in ('received', 'processing')`),
   ],
 );
+
+/**
+ * Publications per status as a ledger of changes: the statement-level triggers of migration
+ * 0009 add one row per status a statement changed (n may be negative), in the same transaction,
+ * so the sum per status equals count(*) at every snapshot without reading the publications.
+ * Rows are only inserted, never updated, so concurrent workers never wait on a shared counter;
+ * now and then a trigger folds the ledger into one row per status. Repair (never needed unless
+ * rows were changed with the triggers disabled): `select recount_publication_status_counts()`.
+ */
+export const publicationStatusCounts = pgTable("publication_status_counts", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  status: publicationStatus("status").notNull(),
+  n: bigint("n", { mode: "number" }).notNull(),
+});
 
 /** Every HTTP exchange with Symphonics. Never holds a token or a secret. */
 export const publicationAttempts = pgTable(
