@@ -92,8 +92,21 @@ export async function listInterventions(db: Executor, query: ListQuery) {
       ? [sql`${changedAt} desc nulls last`, sql`${rowId} desc nulls last`]
       : [sql`${changedAt} asc nulls first`, sql`${rowId} asc nulls first`];
 
-  const [rows, now] = await Promise.all([
-    db
+  // Without a synchronisation-state filter every condition is on the intervention, so the page is
+  // chosen among interventions alone (those with a publication, as the join requires) and only
+  // its rows are joined: a search matching 2,500 interventions otherwise joins all 2,500 to their
+  // publication and beneficiary before sorting them.
+  const chosen = query.publication?.length
+    ? undefined
+    : db
+        .select({ id: interventions.id })
+        .from(interventions)
+        .where(and(...where, sql`exists (select from ${publications} where ${publications.interventionId} = ${interventions.id})`))
+        .orderBy(...order)
+        .limit(query.limit + 1)
+        .as("chosen");
+
+  const selection = db
     .select({
       id: interventions.id,
       reference: interventions.reference,
@@ -126,9 +139,9 @@ export async function listInterventions(db: Executor, query: ListQuery) {
     .from(interventions)
     .innerJoin(publications, eq(publications.interventionId, interventions.id))
     .innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId))
-    .where(and(...where))
-    .orderBy(...order)
-    .limit(query.limit + 1),
+    .$dynamic();
+  const [rows, now] = await Promise.all([
+    (chosen ? selection.innerJoin(chosen, eq(chosen.id, interventions.id)) : selection.where(and(...where))).orderBy(...order).limit(query.limit + 1),
     readPipelineConditions(db),
   ]);
 

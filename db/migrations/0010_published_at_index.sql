@@ -1,0 +1,1 @@
+CREATE INDEX "publications_published_at_idx" ON "publications" USING btree ("published_at") WHERE "publications"."status" = 'published';
