@@ -4,6 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -264,12 +265,31 @@ export const publications = pgTable(
     index("publications_open_updated_at_idx")
       .on(t.updatedAt.desc(), t.interventionId.desc())
       .where(sql`${t.status} in ('queued', 'in_progress', 'retrying', 'needs_review', 'failed')`),
+    // The overview's chart of publications per hour or day: an index-only scan of the period's
+    // published rows instead of fetching each one from the (status, updated_at) index.
+    index("publications_published_at_idx")
+      .on(t.publishedAt)
+      .where(sql`${t.status} = 'published'`),
     // The reconciler's most-overdue-first scan over published dossiers still awaiting a final status.
     index("publications_dossier_lookup_idx")
       .on(sql`coalesce(${t.dossierStatusNextCheckAt}, ${t.publishedAt})`)
       .where(sql`${t.status} = 'published' and ${t.dossierStatus} in ('received', 'processing')`),
   ],
 );
+
+/**
+ * Publications per status as a ledger of changes: the statement-level triggers of migration
+ * 0009 add one row per status a statement changed (n may be negative), in the same transaction,
+ * so the sum per status equals count(*) at every snapshot without reading the publications.
+ * Rows are only inserted, never updated, so concurrent workers never wait on a shared counter;
+ * now and then a trigger folds the ledger into one row per status. Repair (never needed unless
+ * rows were changed with the triggers disabled): `select recount_publication_status_counts()`.
+ */
+export const publicationStatusCounts = pgTable("publication_status_counts", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  status: publicationStatus("status").notNull(),
+  n: bigint("n", { mode: "number" }).notNull(),
+});
 
 /** Every HTTP exchange with Symphonics. Never holds a token or a secret. */
 export const publicationAttempts = pgTable(

@@ -94,45 +94,56 @@ export async function listInterventions(db: Executor, query: ListQuery, locale: 
       ? [sql`${changedAt} desc nulls last`, sql`${rowId} desc nulls last`]
       : [sql`${changedAt} asc nulls first`, sql`${rowId} asc nulls first`];
 
-  const [rows, now] = await Promise.all([
+  const pageOf = (condition: SQL | undefined) =>
     db
-    .select({
-      id: interventions.id,
-      reference: interventions.reference,
-      status: interventions.status,
-      city: interventions.city,
-      postalCode: interventions.postalCode,
-      firstName: beneficiaries.firstName,
-      lastName: beneficiaries.lastName,
-      completedAt: interventions.completedAt,
-      updatedAt: interventions.updatedAt,
-      publicationStatus: publications.status,
-      publicationChangedAt: publications.updatedAt,
-      dossierId: publications.dossierId,
-      dossierStatus: publications.dossierStatus,
-      attemptCount: publications.attemptCount,
-      lastErrorMessage: publications.lastErrorMessage,
-      nextAttemptAt: publications.nextAttemptAt,
-      // What the explanation needs.
-      rejectionReason: publications.rejectionReason,
-      consecutiveFailures: publications.consecutiveFailures,
-      lastErrorCode: publications.lastErrorCode,
-      lastErrorAt: publications.lastErrorAt,
-      firstFailureAt: publications.firstFailureAt,
-      publishedAt: publications.publishedAt,
-      resolvedAt: publications.resolvedAt,
-      resolvedBy: publications.resolvedBy,
-      problems: publications.problems,
-      sortKey,
-    })
-    .from(interventions)
-    .innerJoin(publications, eq(publications.interventionId, interventions.id))
-    .innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId))
-    .where(and(...where))
-    .orderBy(...order)
-    .limit(query.limit + 1),
-    readPipelineConditions(db, locale),
-  ]);
+      .select({
+        id: interventions.id,
+        reference: interventions.reference,
+        status: interventions.status,
+        city: interventions.city,
+        postalCode: interventions.postalCode,
+        firstName: beneficiaries.firstName,
+        lastName: beneficiaries.lastName,
+        completedAt: interventions.completedAt,
+        updatedAt: interventions.updatedAt,
+        publicationStatus: publications.status,
+        publicationChangedAt: publications.updatedAt,
+        dossierId: publications.dossierId,
+        dossierStatus: publications.dossierStatus,
+        attemptCount: publications.attemptCount,
+        lastErrorMessage: publications.lastErrorMessage,
+        nextAttemptAt: publications.nextAttemptAt,
+        // What the explanation needs.
+        rejectionReason: publications.rejectionReason,
+        consecutiveFailures: publications.consecutiveFailures,
+        lastErrorCode: publications.lastErrorCode,
+        lastErrorAt: publications.lastErrorAt,
+        firstFailureAt: publications.firstFailureAt,
+        publishedAt: publications.publishedAt,
+        resolvedAt: publications.resolvedAt,
+        resolvedBy: publications.resolvedBy,
+        problems: publications.problems,
+        sortKey,
+      })
+      .from(interventions)
+      .innerJoin(publications, eq(publications.interventionId, interventions.id))
+      .innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId))
+      .where(condition)
+      .orderBy(...order)
+      .limit(query.limit + 1);
+
+  // Without a synchronisation-state filter every condition is on the intervention, so the page is
+  // first chosen among interventions and only its rows are joined: a search matching 2,500
+  // interventions otherwise joins all 2,500 to their publication and beneficiary before sorting.
+  // Intake gives every intervention its publication; if one had none, the join decides instead.
+  const rowsOfPage = async () => {
+    if (query.publication?.length) return pageOf(and(...where));
+    const chosen = await db.select({ id: interventions.id }).from(interventions).where(and(...where)).orderBy(...order).limit(query.limit + 1);
+    if (!chosen.length) return [];
+    const joined = await pageOf(inArray(interventions.id, chosen.map((row) => row.id)));
+    return joined.length === chosen.length ? joined : pageOf(and(...where));
+  };
+  const [rows, now] = await Promise.all([rowsOfPage(), readPipelineConditions(db, locale)]);
 
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);

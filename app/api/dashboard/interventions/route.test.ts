@@ -146,6 +146,19 @@ describe("GET /api/dashboard/interventions", () => {
     expect(await allPages("q=int-tz&from=2026-11-21&to=2026-11-21&tz=Asia/Kolkata")).toEqual(["INT-TZ-001"]);
   });
 
+  it("lists only interventions that have a publication, also when the newest match has none", async () => {
+    for (const reference of ["INT-LIST-PAIR-A", "INT-LIST-PAIR-B"]) {
+      await putIntervention(db, reference, sampleInterventionInput({ city: "Oyonnax", status: "scheduled" }), systemPrincipal);
+    }
+    const [newest] = await db.update(interventions).set({ updatedAt: sql`now() + interval '1 day'` }).where(eq(interventions.reference, "INT-LIST-PAIR-B")).returning({ id: interventions.id });
+    await db.delete(publications).where(eq(publications.interventionId, newest!.id));
+
+    const { body } = await list("q=oyonnax&limit=1");
+    expect(body.items.map((i) => i.reference)).toEqual(["INT-LIST-PAIR-A"]);
+    expect(body.nextCursor).toBeNull();
+    await db.delete(interventions).where(sql`${interventions.reference} like 'INT-LIST-PAIR-%'`);
+  });
+
   it("needs authentication", async () => {
     expect((await list("", null)).status).toBe(401);
     expect((await list("", "sp_wrong")).status).toBe(401);
