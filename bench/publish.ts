@@ -25,6 +25,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { inArray } from "drizzle-orm";
 import { PgBoss } from "pg-boss";
 import postgres from "postgres";
+import { buildWorker } from "@/cli/build-worker";
 import { connect } from "@/db/client";
 import { prepareDatabase } from "@/db/prepare";
 import { beneficiaries, interventions } from "@/db/schema";
@@ -76,10 +77,12 @@ async function main() {
   const queue = publicationQueue(url);
   const sandbox = await startSandbox({ port: 0, rateLimit: false, tokenEndpointLimitPerMinute: false, processingDelayMs: 3_600_000 });
   const workers: ChildProcess[] = [];
+  // The workers run as `npm run worker` runs them: bundled, with bare node.
+  const workerBundle = await buildWorker();
 
   const startWorkers = async (count: number, env: Record<string, string>) => {
     for (let i = 0; i < count; i += 1) {
-      const child = spawn(process.execPath, ["--import", "tsx", "jobs/worker.ts"], {
+      const child = spawn(process.execPath, [workerBundle], {
         cwd: root,
         env: { ...process.env, ...worker, ...env, DATABASE_URL: url, SYMPHONICS_BASE_URL: sandbox.url, LOG_LEVEL: "warn" },
         stdio: ["ignore", "inherit", "inherit"],
