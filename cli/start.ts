@@ -18,7 +18,7 @@ import { DEMO_PASSWORD, demoUsers, seedDemoData } from "@/db/seed";
 import { stopPublicationQueues } from "@/lib/publication/queue";
 import { parseConfig } from "@/lib/config";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres";
-import { buildWorker } from "./build-worker";
+import { buildWorkerCommand } from "./build-worker";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values: flags } = parseArgs({ options: { production: { type: "boolean", default: false }, "no-seed": { type: "boolean", default: false } } });
@@ -181,7 +181,7 @@ async function main() {
   // acknowledge a signal within 60 ms (as under load), cutting the worker's orderly stop short.
   run("sandbox", process.execPath, ["--import", "tsx", "sandbox/main.ts"], env);
   // The worker runs bundled, with bare node (cli/build-worker.ts: a third of the memory).
-  run("worker", process.execPath, [await buildWorker()], env);
+  run("worker", process.execPath, await buildWorkerCommand(), env);
 
   log("");
   log(`Symphonics publications is running at http://localhost:${port}`);
