@@ -25,6 +25,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { inArray } from "drizzle-orm";
 import { PgBoss } from "pg-boss";
 import postgres from "postgres";
+import { buildWorkerCommand } from "@/cli/build-worker";
 import { connect } from "@/db/client";
 import { prepareDatabase } from "@/db/prepare";
 import { beneficiaries, interventions } from "@/db/schema";
@@ -76,10 +77,12 @@ async function main() {
   const queue = publicationQueue(url);
   const sandbox = await startSandbox({ port: 0, rateLimit: false, tokenEndpointLimitPerMinute: false, processingDelayMs: 3_600_000 });
   const workers: ChildProcess[] = [];
+  // The workers run as `npm run worker` runs them: bundled, with bare node.
+  const workerCommand = await buildWorkerCommand();
 
   const startWorkers = async (count: number, env: Record<string, string>) => {
     for (let i = 0; i < count; i += 1) {
-      const child = spawn(process.execPath, ["--import", "tsx", "jobs/worker.ts"], {
+      const child = spawn(process.execPath, workerCommand, {
         cwd: root,
         env: { ...process.env, ...worker, ...env, DATABASE_URL: url, SYMPHONICS_BASE_URL: sandbox.url, LOG_LEVEL: "warn" },
         stdio: ["ignore", "inherit", "inherit"],
@@ -140,7 +143,7 @@ async function main() {
   console.log("Conditions");
   console.log(`  machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB; PostgreSQL, sandbox and workers on the same machine`);
   console.log(`  Node ${process.version}; ${pg!.version.split(",")[0]}; pg-boss ${bossVersion}`);
-  console.log(`  worker: batchSize ${worker.WORKER_BATCH_SIZE}, localConcurrency ${worker.WORKER_CONCURRENCY}, LISTEN/NOTIFY + burstWhenBatchFull, poll (idle and deferred jobs) ${worker.WORKER_POLL_SECONDS} s; our limiter ${limiter.perSecond}/s, burst ${limiter.burst}, max wait ${limiter.maxWaitMs / 1000} s (defaults)`);
+  console.log(`  worker: bundled (cli/build-worker.ts), node ${workerCommand.slice(0, -1).join(" ")}; batchSize ${worker.WORKER_BATCH_SIZE}, localConcurrency ${worker.WORKER_CONCURRENCY}, LISTEN/NOTIFY + burstWhenBatchFull, poll (idle and deferred jobs) ${worker.WORKER_POLL_SECONDS} s; our limiter ${limiter.perSecond}/s, burst ${limiter.burst}, max wait ${limiter.maxWaitMs / 1000} s (defaults)`);
   console.log(`  ${fmt(COUNT)} interventions per run, 2 photos each (1 Symphonics call per publication), made eligible in one transaction`);
 
   const results: string[] = [];

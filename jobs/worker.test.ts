@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { buildWorkerCommand } from "@/cli/build-worker";
 import { useTestDatabase } from "@/db/testing";
 import { fastPipelineEnv } from "@/lib/publication/test-support";
 
@@ -9,7 +10,8 @@ const root = path.resolve(import.meta.dirname, "..");
 
 describe("the worker process", () => {
   it("a SIGTERM that arrives while it is still starting stops it in order (exit 0), not by the default handler", { timeout: 60_000 }, async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "jobs/worker.ts"], {
+    // As `npm run worker` runs it: bundled, with bare node.
+    const child = spawn(process.execPath, await buildWorkerCommand(), {
       cwd: root,
       env: { ...process.env, ...fastPipelineEnv({ LOG_LEVEL: "info", WORKER_METRICS_PORT: "0" }), DATABASE_URL: url, NODE_ENV: "test" },
       stdio: ["ignore", "pipe", "pipe"],

@@ -16,7 +16,7 @@ import { HELD_BY_RETRY_AFTER, sendDossier, type PublicationResult } from "@/lib/
 import { recordFailure, recordHealthy, requestPermission, type Permission } from "./circuit-breaker";
 import { checkEligibility, type Eligibility } from "./eligibility";
 import { photoBatchRetries } from "./photo-batch-retry";
-import { holdSince, holdUntilRetryAfter, observePartnerBucket, reserveRequests, slotDelayMs } from "./rate-limiter";
+import { holdBeforeCall, holdUntilRetryAfter, observePartnerBucket, reserveRequests, slotDelayMs } from "./rate-limiter";
 import { nextRetry } from "./retry-policy";
 import type { PipelineSettings } from "./settings";
 import { isUnderway, markFailed, markInProgress, markInProgressAll, markNeedsReview, markNotReady, markPostponed, markPublishedAll, markRetrying } from "./status";
@@ -60,7 +60,8 @@ export type PublicationRunResult =
 /** A job that arrives this much before its publication's next attempt is early (a leftover duplicate). */
 const EARLY_TOLERANCE_MS = 1_000;
 
-type Claim = { go: false; result: PublicationRunResult } | { go: true; publication: Publication; previousStatus: Publication["status"] };
+/** `circuitHealthy`: the claim saw the circuit closed with no failure counted (a success has nothing to reset). */
+type Claim = { go: false; result: PublicationRunResult } | { go: true; publication: Publication; previousStatus: Publication["status"]; circuitHealthy?: boolean };
 
 /**
  * One run of a publication job: a batch of one (see runPublications).
@@ -198,7 +199,7 @@ async function sendAll(
         const result = await sendOne(deps, item, attempts, async () => {
           const due = grantedAt + slotDelayMs(reservation, slot++) - Date.now();
           if (due > 0) await deps.sleep(due);
-          return holdSince(db, settings.rateLimit, reservation.heldUntil);
+          return holdBeforeCall(db, settings.rateLimit, reservation);
         });
         return { ...item, attempts, result };
       });
@@ -209,9 +210,10 @@ async function sendAll(
   // that shows Symphonics up, once per failure that shows it down (each may open the circuit).
   const delivered = sent.filter((item): item is Sent => item !== undefined);
   const failed = delivered.filter((item): item is Sent & { result: { kind: "failed" } } => item.result.kind === "failed" && item.result.outcome.problemCode !== HELD_BY_RETRY_AFTER);
-  if (delivered.some((item) => item.result.kind === "published") || failed.some((item) => !symphonicsDown(item.result.outcome) && item.result.outcome.kind !== "rate_limited")) {
-    await recordHealthy(db, settings.breaker);
-  }
+  const answered = delivered.some((item) => item.result.kind === "published") || failed.some((item) => !symphonicsDown(item.result.outcome) && item.result.outcome.kind !== "rate_limited");
+  // Skipped when every claim saw a healthy circuit: a failure counted since by another worker may
+  // as well have come after this answer.
+  if (answered && !ready.every((item) => item.claim.circuitHealthy)) await recordHealthy(db, settings.breaker);
   const opened = new Set<number>();
   for (const item of failed) {
     if (symphonicsDown(item.result.outcome) && (await recordFailure(db, settings.breaker)).opened) opened.add(item.index);
@@ -299,6 +301,7 @@ async function claimAll(deps: PublicationDeps, requests: PublicationRequest[]): 
             select coalesce(json_agg(json_build_object('filePath', d.file_path, 'requiresSignature', d.requires_signature, 'signedAt', d.signed_at) order by d.position), '[]'::json)
             from ${interventionDocuments} d where d.intervention_id = ${publications.interventionId})`,
           circuit: sql<string | null>`(select state from ${circuitBreakers} where name = ${deps.settings.breaker.name})`,
+          circuitHealthy: sql<boolean | null>`(select state = 'closed' and consecutive_failures = 0 from ${circuitBreakers} where name = ${deps.settings.breaker.name})`,
         })
         .from(publications)
         .innerJoin(interventions, eq(interventions.id, publications.interventionId))
@@ -328,7 +331,8 @@ async function claimAll(deps: PublicationDeps, requests: PublicationRequest[]): 
           documents: row.documents.map((document) => ({ ...document, signedAt: document.signedAt ? new Date(document.signedAt) : null })),
           publicationStatus: publication.status,
         });
-        const claim = await decideClaim(deps, tx, request, publication, eligibility, permit);
+        const decision = await decideClaim(deps, tx, request, publication, eligibility, permit);
+        const claim: Claim = decision.go ? { ...decision, circuitHealthy: row.circuitHealthy === true } : decision;
         if (claim.go) going.push({ interventionId: request.interventionId, status: publication.status });
         decided.push([index, claim]);
       }
