@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/db/testing";
-import { interventions, publications, users } from "@/db/schema";
+import { alerts, interventions, publications, users } from "@/db/schema";
+import { raiseAlert } from "@/lib/alerts/alerts";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { setOwnLocale } from "@/lib/auth/preferences";
@@ -10,6 +11,7 @@ import { sampleInterventionInput } from "@/lib/interventions/sample";
 import { openApiDocument } from "@/lib/openapi/document";
 import { PUT as putLocale } from "./me/locale/route";
 import { GET as syncStatus } from "./interventions/[reference]/sync-status/route";
+import { GET as dashboardOverview } from "./dashboard/overview/route";
 
 /**
  * API answers for programs stay the same in every language: the problem's code and the field
@@ -67,6 +69,47 @@ describe("the language of API answers", () => {
     expect(french.explanation.code).toBe("not_ready");
     expect(french.explanation.text).toContain("L'installation n'est pas encore terminée (statut : planifiée).");
     expect((await (await ask("I18N-2")).json()).explanation.text).toContain("The installation is not done yet (status: scheduled).");
+  });
+});
+
+describe("the overview's alerts", () => {
+  const overviewIn = async (acceptLanguage?: string) => {
+    const response = await dashboardOverview(
+      new Request("http://localhost/api/dashboard/overview?range=24h&tz=UTC", { headers: { authorization: `Bearer ${token}`, ...(acceptLanguage ? { "accept-language": acceptLanguage } : {}) } }),
+      undefined as never,
+    );
+    expect(response.status).toBe(200);
+    return (await response.json()) as { alerts: { kind: string; message: string }[] };
+  };
+  const messageOf = (body: { alerts: { kind: string; message: string }[] }, kind: string) => body.alerts.find((alert) => alert.kind === kind)?.message;
+
+  it("are told in the reader's language, from the sentence's key; an alert stored without one as it was stored", async () => {
+    const [row] = await db.select({ id: interventions.id }).from(interventions).where(eq(interventions.reference, "I18N-1"));
+    await raiseAlert(db, {
+      kind: "publication_failed",
+      groupKey: `publication_failed:${row!.id}`,
+      severity: "critical",
+      message: { key: "publicationFailed", values: { reference: "I18N-1", attempts: 8, code: "http_503", error: "503 from Symphonics" } },
+      interventionId: row!.id,
+    });
+    await raiseAlert(db, { kind: "webhooks_silent_demo", groupKey: "webhook:silent", severity: "warning", message: { key: "webhooksSilent", values: { minutes: 90, dossiers: 1 } } });
+    // Raised before alerts carried a key: no key, its English sentence only.
+    await db.insert(alerts).values({ kind: "legacy", groupKey: "legacy:1", severity: "warning", message: "An alert from an older version." });
+
+    const english = "The publication of I18N-1 failed for good after 8 attempts (last: http_503, 503 from Symphonics); it is kept for manual resolution.";
+    const [stored] = await db.select().from(alerts).where(eq(alerts.kind, "publication_failed"));
+    expect(stored).toMatchObject({ message: english, messageKey: "publicationFailed", messageValues: { reference: "I18N-1", attempts: "8", code: "http_503", error: "503 from Symphonics" } });
+
+    const french = await overviewIn("fr-FR,fr;q=0.9");
+    expect(messageOf(french, "publication_failed")).toBe(
+      "La publication de I18N-1 a définitivement échoué après 8 tentatives (dernière : http_503, 503 from Symphonics) ; elle est conservée pour une résolution manuelle.",
+    );
+    expect(messageOf(french, "webhooks_silent_demo")).toMatch(/^Symphonics n'a envoyé aucun webhook depuis 90 min alors que 1 dossier attend sa décision/);
+    expect(messageOf(french, "legacy")).toBe("An alert from an older version.");
+
+    expect(messageOf(await overviewIn("en"), "publication_failed")).toBe(english);
+    // A program that asks for no language gets English, as it always did.
+    expect(messageOf(await overviewIn(), "publication_failed")).toBe(english);
   });
 });
 
