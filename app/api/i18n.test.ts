@@ -12,6 +12,7 @@ import { openApiDocument } from "@/lib/openapi/document";
 import { PUT as putLocale } from "./me/locale/route";
 import { GET as syncStatus } from "./interventions/[reference]/sync-status/route";
 import { GET as dashboardOverview } from "./dashboard/overview/route";
+import { GET as dashboardAttention } from "./dashboard/attention/route";
 
 /**
  * API answers for programs stay the same in every language: the problem's code and the field
@@ -110,6 +111,23 @@ describe("the overview's alerts", () => {
     expect(messageOf(await overviewIn("en"), "publication_failed")).toBe(english);
     // A program that asks for no language gets English, as it always did.
     expect(messageOf(await overviewIn(), "publication_failed")).toBe(english);
+  });
+});
+
+describe("what needs attention", () => {
+  it("says why in the reader's language; what it quotes from the run is as stored", async () => {
+    const [row] = await db.select({ id: interventions.id }).from(interventions).where(eq(interventions.reference, "I18N-1"));
+    await db.update(publications).set({ lastErrorMessage: "503 from Symphonics" }).where(eq(publications.interventionId, row!.id));
+    const reasonIn = async (acceptLanguage: string) => {
+      const response = await dashboardAttention(
+        new Request("http://localhost/api/dashboard/attention?kind=failed", { headers: { authorization: `Bearer ${token}`, "accept-language": acceptLanguage } }),
+        undefined as never,
+      );
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { items: { reference: string; reason: string }[] }).items.find((item) => item.reference === "I18N-1")?.reason;
+    };
+    expect(await reasonIn("fr")).toBe("Abandon après 8 tentatives : 503 from Symphonics");
+    expect(await reasonIn("en")).toBe("Gave up after 8 attempts: 503 from Symphonics");
   });
 });
 
