@@ -13,6 +13,7 @@ import { PUT as putLocale } from "./me/locale/route";
 import { GET as syncStatus } from "./interventions/[reference]/sync-status/route";
 import { GET as dashboardOverview } from "./dashboard/overview/route";
 import { GET as dashboardAttention } from "./dashboard/attention/route";
+import { GET as dashboardIntervention } from "./dashboard/interventions/[reference]/route";
 
 /**
  * API answers for programs stay the same in every language: the problem's code and the field
@@ -128,6 +129,39 @@ describe("what needs attention", () => {
     };
     expect(await reasonIn("fr")).toBe("Abandon après 8 tentatives : 503 from Symphonics");
     expect(await reasonIn("en")).toBe("Gave up after 8 attempts: 503 from Symphonics");
+  });
+});
+
+describe("the intervention's dossier problems", () => {
+  it("are said in the reader's language, for the same fields", async () => {
+    await putIntervention(db, "I18N-3", sampleInterventionInput({ status: "installation_done" }), systemPrincipal);
+    // Data as intake may hold it: a PDL not given yet, a postal code Symphonics would refuse.
+    await db.update(interventions).set({ pdl: null, postalCode: "6900" }).where(eq(interventions.reference, "I18N-3"));
+    const problemsIn = async (acceptLanguage: string) => {
+      const response = await dashboardIntervention(new Request("http://localhost/api/dashboard/interventions/I18N-3", { headers: { authorization: `Bearer ${token}`, "accept-language": acceptLanguage } }), {
+        params: Promise.resolve({ reference: "I18N-3" }),
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { dossier: { ok: boolean; problems: { field: string; message: string }[] } }).dossier.problems;
+    };
+    // Its stored files are not in this test's file storage: missing files are said too.
+    const french = await problemsIn("fr");
+    const english = await problemsIn("en");
+    expect(french.map((problem) => problem.field)).toEqual(english.map((problem) => problem.field));
+    expect(french).toEqual(
+      expect.arrayContaining([
+        { field: "postal_code", message: "Le code postal 6900 doit être un code postal français de 5 chiffres, par exemple 69003." },
+        { field: "pdl", message: "Le PDL (point de livraison d'électricité) manque." },
+        { field: "documents[0].file_path", message: "Le fichier documents/contract.pdf est absent du stockage des fichiers." },
+      ]),
+    );
+    expect(english).toEqual(
+      expect.arrayContaining([
+        { field: "postal_code", message: "The postal code 6900 must be a French postal code of 5 digits, e.g. 69003." },
+        { field: "pdl", message: "The PDL (electricity delivery point) is missing." },
+        { field: "documents[0].file_path", message: "The file documents/contract.pdf is missing from the file storage." },
+      ]),
+    );
   });
 });
 
