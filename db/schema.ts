@@ -386,7 +386,12 @@ export const alerts = pgTable(
     kind: text("kind").notNull(),
     groupKey: text("group_key").notNull(),
     severity: text("severity").notNull().default("warning"),
+    /** In English, as raised: for logs, and what is shown of an alert raised without a catalogue key. */
     message: text("message").notNull(),
+    /** The catalogue sentence (`alertMessages` in messages/*.json) shown in the reader's language; null on older alerts. */
+    messageKey: text("message_key"),
+    /** Its arguments (reference, code, counts), as strings. */
+    messageValues: jsonb("message_values").$type<Record<string, string>>(),
     interventionId: uuid("intervention_id").references(() => interventions.id, { onDelete: "set null" }),
     occurrences: integer("occurrences").notNull().default(1),
     firstSeenAt: timestamptz("first_seen_at").notNull().defaultNow(),

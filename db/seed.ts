@@ -189,7 +189,7 @@ async function stage(db: Executor, scenario: Showcase, interventionId: string, r
         kind: "publication_failed",
         groupKey: `publication_failed:${interventionId}`,
         severity: "critical",
-        message: `The publication of ${reference} failed for good after 31 attempts (Symphonics under maintenance); it is kept for manual resolution.`,
+        message: { key: "publicationFailedMaintenance", values: { reference, attempts: 31 } },
         interventionId,
       });
       return;
@@ -221,7 +221,7 @@ async function stage(db: Executor, scenario: Showcase, interventionId: string, r
         kind: "dossier_rejected",
         groupKey: `dossier_rejected:${interventionId}`,
         severity: "warning",
-        message: `Symphonics rejected the dossier ${dossierId} of ${reference} (${reason}).`,
+        message: { key: "dossierRejected", values: { dossierId, reference, reason } },
         interventionId,
       });
       return;

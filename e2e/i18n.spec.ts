@@ -12,6 +12,8 @@ const WORDS = {
     password: "Mot de passe",
     signIn: "Se connecter",
     health: "Santé de l'intégration",
+    alerts: "Alertes ouvertes",
+    alert: (reference: string) => `Symphonics a rejeté le dossier E2E-I18N-DOSSIER de ${reference} (photo_unreachable).`,
     failedCard: /^En échec\s*\d+/,
     retry: "Relancer maintenant",
     attemptedBefore: "8 tentatives ont déjà eu lieu",
@@ -25,6 +27,8 @@ const WORDS = {
     password: "Password",
     signIn: "Sign in",
     health: "Integration health",
+    alerts: "Open alerts",
+    alert: (reference: string) => `Symphonics rejected the dossier E2E-I18N-DOSSIER of ${reference} (photo_unreachable).`,
     failedCard: /^Failed\s*\d+/,
     retry: "Retry now",
     attemptedBefore: "attempted 8 times before",
@@ -38,6 +42,16 @@ const WORDS = {
 async function walk(page: Page, language: keyof typeof WORDS) {
   const words = WORDS[language];
   const reference = await arrangeFailedPublication();
+  // An alert as the pipeline raises it: its sentence's key and arguments, and the English text.
+  const sql = database();
+  try {
+    await sql`insert into alerts (kind, group_key, severity, message, message_key, message_values, intervention_id)
+              select 'e2e_i18n', ${`e2e_i18n:${reference}`}, 'warning', ${WORDS.en.alert(reference)}, 'dossierRejected',
+                     ${sql.json({ dossierId: "E2E-I18N-DOSSIER", reference, reason: "photo_unreachable" })}, id
+              from interventions where reference = ${reference}`;
+  } finally {
+    await sql.end();
+  }
 
   await page.goto("/login");
   await expect(page.locator("html")).toHaveAttribute("lang", language);
@@ -46,6 +60,7 @@ async function walk(page: Page, language: keyof typeof WORDS) {
   await page.getByRole("button", { name: words.signIn }).click();
   await expect(page).toHaveURL(/\/overview$/);
   await expect(page.getByRole("heading", { name: words.health })).toBeVisible();
+  await expect(page.getByRole("region", { name: words.alerts }).getByRole("link", { name: words.alert(reference) })).toBeVisible();
   await screenshot(page, `${language}-overview`);
 
   await page.getByRole("link", { name: words.failedCard }).click();

@@ -4,6 +4,7 @@ import { alerts } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
+import { storedAlertText, type AlertText } from "./messages";
 
 export type AlertSeverity = "warning" | "critical";
 
@@ -16,7 +17,11 @@ export interface AlertInput {
    */
   groupKey: string;
   severity: AlertSeverity;
-  message: string;
+  /**
+   * What happened, for a person: a catalogue sentence, shown in each reader's language (and
+   * stored in English as `message` too), or a plain sentence shown as it is.
+   */
+  message: AlertText | string;
   interventionId?: string | null;
   /**
    * This raise is the condition starting again (a publication given up on once more, a circuit
@@ -31,13 +36,14 @@ export interface AlertInput {
  * recurrence of an acknowledged alert raises it again.
  */
 export async function raiseAlert(db: Executor, input: AlertInput): Promise<void> {
+  const words = typeof input.message === "string" ? { message: input.message, messageKey: null, messageValues: null } : storedAlertText(input.message);
   await db
     .insert(alerts)
     .values({
       kind: input.kind,
       groupKey: input.groupKey,
       severity: input.severity,
-      message: input.message,
+      ...words,
       interventionId: input.interventionId ?? null,
     })
     .onConflictDoUpdate({
@@ -46,7 +52,7 @@ export async function raiseAlert(db: Executor, input: AlertInput): Promise<void>
       set: {
         occurrences: sql`${alerts.occurrences} + 1`,
         lastSeenAt: sql`now()`,
-        message: input.message,
+        ...words,
         severity: sql`case when ${alerts.severity} = 'critical' then 'critical' else excluded.severity end`,
         ...(input.recurrence
           ? {

@@ -5,6 +5,7 @@ import { beneficiaries, interventions, publications } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
 import { storableTimestamp } from "@/lib/values";
 import { cursorParameter, cursorTime, encodeCursor } from "./cursor";
+import { translator } from "@/lib/i18n/catalogue";
 import type { Locale } from "@/lib/i18n/locales";
 import { explainPublication, retryBlocker } from "@/lib/publication/explanations";
 import { readPipelineConditions } from "./publication";
@@ -106,7 +107,7 @@ export async function listAttention(db: Executor, query: AttentionQuery, locale:
       beneficiaryName: beneficiaryNameOf(row.firstName, row.lastName),
       city: row.city,
       kind: row.kind,
-      reason: reasonText(row),
+      reason: reasonText(row, locale),
       /** The same sentence as on the intervention's page. */
       explanation: explainPublication({ ...row, status: row.publicationStatus }, { status: row.interventionStatus }, now),
       /** Why a bulk retry leaves it out, or null when it can be retried. */
@@ -120,25 +121,41 @@ export async function listAttention(db: Executor, query: AttentionQuery, locale:
   };
 }
 
-function reasonText(row: {
-  kind: AttentionKind;
-  publicationStatus: string;
-  attemptCount: number;
-  lastErrorMessage: string | null;
-  rejectionReason: string | null;
-  problems: { field: string; message: string }[] | null;
-}): string {
+const reasonWordsByLocale = new Map<Locale, ReturnType<typeof translator<"attention">>>();
+/** The catalogue's `attention`, one translator per language for the process's life (a page has many rows). */
+function reasonWords(locale: Locale) {
+  let words = reasonWordsByLocale.get(locale);
+  if (!words) reasonWordsByLocale.set(locale, (words = translator(locale, "attention")));
+  return words;
+}
+
+/**
+ * Why it needs a person, in the reader's language. What it quotes (the last error, the rejection
+ * reason, the field problems found when it was last sent) is as the run stored it.
+ */
+function reasonText(
+  row: {
+    kind: AttentionKind;
+    publicationStatus: string;
+    attemptCount: number;
+    lastErrorMessage: string | null;
+    rejectionReason: string | null;
+    problems: { field: string; message: string }[] | null;
+  },
+  locale: Locale,
+): string {
+  const t = reasonWords(locale);
+  const error = row.lastErrorMessage;
   switch (row.kind) {
     case "rejected":
-      return `Symphonics rejected the dossier${row.rejectionReason ? `: ${row.rejectionReason}` : "."}`;
+      return row.rejectionReason ? t("reasons.rejected", { reason: row.rejectionReason }) : t("reasons.rejectedNoReason");
     case "failed":
-      return `Gave up after ${row.attemptCount} attempt${row.attemptCount === 1 ? "" : "s"}${row.lastErrorMessage ? `: ${row.lastErrorMessage}` : "."}`;
+      return error ? t("reasons.failed", { count: row.attemptCount, error }) : t("reasons.failedNoError", { count: row.attemptCount });
     case "needs_review":
-      return row.problems?.length
-        ? `Data to correct: ${row.problems.map((p) => `${p.field} ${p.message}`).join("; ")}`
-        : `Data to correct${row.lastErrorMessage ? `: ${row.lastErrorMessage}` : "."}`;
+      if (row.problems?.length) return t("reasons.problems", { problems: row.problems.map((p) => t("reasons.problem", { field: p.field, message: p.message })).join("; ") });
+      return error ? t("reasons.needsReview", { error }) : t("reasons.needsReviewNoError");
     case "stuck":
-      return `Stuck in "${row.publicationStatus.replace("_", " ")}" longer than expected${row.lastErrorMessage ? ` (last error: ${row.lastErrorMessage})` : ""}.`;
+      return error ? t("reasons.stuck", { status: row.publicationStatus, error }) : t("reasons.stuckNoError", { status: row.publicationStatus });
   }
 }
 

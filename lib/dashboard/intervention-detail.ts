@@ -37,6 +37,7 @@ export async function interventionDetail(db: Executor, reference: string, locale
     mapInterventionToDossier(aggregate, {
       signUrl: (path) => fileStorage.signedUrl(path, publication.queuedAt ?? publication.createdAt),
       fileExists: (path) => fileStorage.exists(path),
+      locale,
     }),
   ]);
 

@@ -2,7 +2,9 @@ import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { alerts, circuitBreakers, interventions } from "@/db/schema";
+import { alertMessage } from "@/lib/alerts/messages";
 import { toIsoOrNull } from "@/lib/dates";
+import type { Locale } from "@/lib/i18n/locales";
 import { readOperationalState } from "@/lib/observability/operational-state";
 import { atTimeZone, checkTimeZone, timeZoneSchema } from "./time-zone";
 
@@ -38,8 +40,9 @@ export const overviewQuerySchema = z.object({
 /**
  * Everything the overview shows: counts per state, integration health, the chart and open alerts.
  * Counts, queue and workers are the operational state that readiness and the metrics read too.
+ * Alerts are told in `locale`, the reader's language.
  */
-export async function overview(db: Executor, query: z.infer<typeof overviewQuerySchema>) {
+export async function overview(db: Executor, query: z.infer<typeof overviewQuerySchema>, locale: Locale = "en") {
   await checkTimeZone(db, query.tz);
   const zone = atTimeZone(query.tz);
   const { buckets, unit } = CHART_RANGES[query.range];
@@ -92,7 +95,7 @@ export async function overview(db: Executor, query: z.infer<typeof overviewQuery
     id: a.id,
     kind: a.kind,
     severity: a.severity,
-    message: a.message,
+    message: alertMessage(locale, a),
     occurrences: a.occurrences,
     firstSeenAt: toIsoOrNull(a.firstSeenAt),
     lastSeenAt: toIsoOrNull(a.lastSeenAt),

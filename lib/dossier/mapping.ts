@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import type { InterventionAggregate } from "@/lib/interventions/repository";
 import type { FieldProblem } from "@/lib/errors";
+import { translator, type Messages } from "@/lib/i18n/catalogue";
+import type { Locale } from "@/lib/i18n/locales";
 import { isSafeStoragePath } from "@/lib/storage/paths";
 import {
   addPhotosPayloadSchema,
@@ -38,6 +40,11 @@ export interface MappingDeps {
    */
   signUrl(path: string): string;
   fileExists(path: string): Promise<boolean>;
+  /**
+   * The language of the problems' sentences: the reader's on a page; English (the default) when
+   * a publication run stores them.
+   */
+  locale?: Locale;
 }
 
 export type MappingResult =
@@ -52,19 +59,19 @@ const FILE_CHECK_CONCURRENCY = 32;
  * names, in words its users understand, everything that must be corrected first.
  */
 export async function mapInterventionToDossier(aggregate: DossierSource, deps: MappingDeps): Promise<MappingResult> {
-  const problems = new ProblemList();
+  const problems = new ProblemList(deps.locale ?? "en");
   const { beneficiary } = aggregate;
 
   const accepted = <T>(result: Normalised<T>, field: string, fallback: T): T => {
     if (result.ok) return result.value;
-    problems.add(field, explain(field, fallback));
+    problems.add(field, explain(problems, field, fallback));
     return fallback;
   };
 
   // Intake records interventions before they are complete: a value not given yet is said to be
   // missing (the first problem of a field is the one shown), and stands as an empty one.
-  const given = (value: string | null, field: keyof typeof missing): string => {
-    if (value === null) problems.add(field, missing[field]);
+  const given = (value: string | null, field: MissingField): string => {
+    if (value === null) problems.add(field, problems.words(`missing.${field}`));
     return value?.trim() ?? "";
   };
   const firstName = given(beneficiary.firstName, "beneficiary_first_name");
@@ -85,7 +92,7 @@ export async function mapInterventionToDossier(aggregate: DossierSource, deps: M
   }));
 
   if (aggregate.photos.length > MAX_PHOTOS_PER_DOSSIER) {
-    problems.add("photos", explain("photos", aggregate.photos.length));
+    problems.add("photos", explain(problems, "photos", aggregate.photos.length));
   }
   const [documentUrls, photoUrls] = await Promise.all([
     storedFileUrls(aggregate.documents, "documents", deps, problems),
@@ -144,8 +151,8 @@ async function storedFileUrls(
   files.forEach(({ filePath }, index) => {
     const field = `${kind}[${index}].file_path`;
     const first = firstIndexOf.get(filePath);
-    if (!isSafeStoragePath(filePath)) problems.add(field, `The file path ${filePath} is not a valid path in the file storage.`);
-    else if (first !== undefined) problems.add(field, `The file ${filePath} is listed twice (also as ${kind}[${first}]).`);
+    if (!isSafeStoragePath(filePath)) problems.add(field, problems.words("files.unsafePath", { path: filePath }));
+    else if (first !== undefined) problems.add(field, problems.words("files.listedTwice", { path: filePath, field: `${kind}[${first}]` }));
     else firstIndexOf.set(filePath, index);
   });
 
@@ -154,7 +161,7 @@ async function storedFileUrls(
   );
   present.forEach((exists, index) => {
     const filePath = files[index]?.filePath ?? "";
-    if (!exists) problems.add(`${kind}[${index}].file_path`, `The file ${filePath} is missing from the file storage.`);
+    if (!exists) problems.add(`${kind}[${index}].file_path`, problems.words("files.missing", { path: filePath }));
   });
 
   return files.map(({ filePath }) => (isSafeStoragePath(filePath) ? deps.signUrl(filePath) : ""));
@@ -178,9 +185,24 @@ function utcTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+type Words = ReturnType<typeof translator<"fieldProblems">>;
+const wordsByLocale = new Map<Locale, Words>();
+/** The catalogue's `fieldProblems`, one translator per language for the process's life. */
+function wordsFor(locale: Locale): Words {
+  let words = wordsByLocale.get(locale);
+  if (!words) wordsByLocale.set(locale, (words = translator(locale, "fieldProblems")));
+  return words;
+}
+
 /** One problem per workforce field, in the order found: the first explanation is the useful one. */
 class ProblemList {
   private readonly byField = new Map<string, string>();
+  /** The sentences, in the mapping's language. */
+  readonly words: Words;
+
+  constructor(readonly locale: Locale) {
+    this.words = wordsFor(locale);
+  }
 
   add(field: string, message: string): void {
     if (!this.byField.has(field)) this.byField.set(field, message);
@@ -198,7 +220,7 @@ class ProblemList {
 function reportSchemaIssues(error: z.ZodError | undefined, photoOffset: number, payload: unknown, problems: ProblemList): void {
   for (const issue of error?.issues ?? []) {
     const field = workforceField(issue.path, photoOffset);
-    problems.add(field, explain(field, valueAt(payload, issue.path), issue.message));
+    problems.add(field, explain(problems, field, valueAt(payload, issue.path), issue.message));
   }
 }
 
@@ -265,64 +287,37 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 const shown = (value: unknown) => (typeof value === "string" || typeof value === "number" ? ` ${value}` : "");
 
-/** What is said of a required field the workforce app has not given yet. */
-const missing = {
-  beneficiary_first_name: "The beneficiary's first name is missing.",
-  beneficiary_last_name: "The beneficiary's last name is missing.",
-  beneficiary_email: "The beneficiary's email is missing.",
-  beneficiary_phone: "The beneficiary's phone number is missing.",
-  address: "The installation address is missing.",
-  postal_code: "The installation's postal code is missing.",
-  city: "The installation's city is missing.",
-  pdl: "The PDL (electricity delivery point) is missing.",
-} as const;
+/** A required field the workforce app may not have given yet (intake records incomplete interventions). */
+type MissingField = keyof Messages["fieldProblems"]["missing"];
+
+/** What each workforce field (a list's items as `[]`) must be: its sentence in `fieldProblems.invalid`. */
+const INVALID: Record<string, keyof Messages["fieldProblems"]["invalid"]> = {
+  reference: "reference",
+  completed_at: "completed_at",
+  beneficiary_first_name: "beneficiary_first_name",
+  beneficiary_last_name: "beneficiary_last_name",
+  beneficiary_email: "beneficiary_email",
+  beneficiary_phone: "beneficiary_phone",
+  address: "address",
+  postal_code: "postal_code",
+  city: "city",
+  pdl: "pdl",
+  pce: "pce",
+  operations: "operations",
+  "operations[].code": "operationCode",
+  products: "products",
+  "products[].name": "productName",
+  "products[].model": "productModel",
+  documents: "documents",
+  "documents[].type": "documentType",
+  "documents[].file_path": "fileLink",
+  "photos[].file_path": "fileLink",
+  photos: "photos",
+};
 
 /** A message for the people who correct interventions: what is wrong and what is expected. */
-function explain(field: string, value: unknown, rule?: string): string {
-  const kind = field.replace(/\[\d+\]/g, "[]");
-  switch (kind) {
-    case "reference":
-      return `The intervention reference${shown(value)} must be 1 to 64 letters, digits or . _ : - characters.`;
-    case "completed_at":
-      return "The completion date is not a valid date.";
-    case "beneficiary_first_name":
-      return "The beneficiary's first name must be filled in, with at most 100 characters.";
-    case "beneficiary_last_name":
-      return "The beneficiary's last name must be filled in, with at most 100 characters.";
-    case "beneficiary_email":
-      return `The email address${shown(value)} is not valid; it must look like camille.durand@example.fr (at most 254 characters).`;
-    case "beneficiary_phone":
-      return `The phone number${shown(value)} must be a French or international number, e.g. 06 12 34 56 78.`;
-    case "address":
-      return "The address must be filled in, with at most 200 characters.";
-    case "postal_code":
-      return `The postal code${shown(value)} must be a French postal code of 5 digits, e.g. 69003.`;
-    case "city":
-      return "The city must be filled in, with at most 100 characters.";
-    case "pdl":
-      return `The PDL (electricity delivery point)${shown(value)} must be 14 digits.`;
-    case "pce":
-      return `The PCE (gas delivery point)${shown(value)} must be 14 digits or GI followed by 6 digits; leave it empty when there is no gas supply.`;
-    case "operations":
-      return "There must be 1 to 20 operations (CEE codes).";
-    case "operations[].code":
-      return `The operation code${shown(value)} is not a CEE operation code, e.g. BAR-TH-171.`;
-    case "products":
-      return "There must be 1 to 50 installed products.";
-    case "products[].name":
-      return "The product name must be filled in, with at most 200 characters.";
-    case "products[].model":
-      return "The product model must be filled in, with at most 200 characters.";
-    case "documents":
-      return "There must be 1 to 50 documents, including the signed contract.";
-    case "documents[].type":
-      return "The document type must be contract, quote, invoice, certificate or other.";
-    case "documents[].file_path":
-    case "photos[].file_path":
-      return "The link made for this file is not accepted by Symphonics (it must be an https link of at most 2,048 characters); an administrator must check the file link settings.";
-    case "photos":
-      return `There are${shown(value)} photos; Symphonics accepts at most ${MAX_PHOTOS_PER_DOSSIER.toLocaleString("en")} per dossier.`;
-    default:
-      return `This value is not accepted by Symphonics${rule ? `: ${rule}` : ""}.`;
-  }
+function explain(problems: ProblemList, field: string, value: unknown, rule?: string): string {
+  const key = INVALID[field.replace(/\[\d+\]/g, "[]")];
+  if (!key) return rule ? problems.words("invalid.other", { rule }) : problems.words("invalid.otherNoRule");
+  return problems.words(`invalid.${key}`, { value: shown(value), max: new Intl.NumberFormat(problems.locale).format(MAX_PHOTOS_PER_DOSSIER) });
 }

@@ -52,7 +52,7 @@ export async function deliverPendingAlerts(db: Database, channels: AlertChannel[
     const held = pending.length - due.length;
     if (due.length === 0) return { sent: 0, held, failed: [] };
 
-    const notice = composeNotice(due.map(({ alert, reference }) => noticeItem(alert, reference)), settings.appUrl, settings.locale);
+    const notice = composeNotice(due.map(({ alert, reference }) => noticeItem(alert, reference, settings.locale)), settings.appUrl, settings.locale);
     const failed: string[] = [];
     for (const channel of channels) {
       try {

@@ -42,7 +42,7 @@ export async function evaluateAlerts(db: Executor, settings: EvaluationSettings)
         kind: evaluatedKinds.circuitOpenTooLong,
         groupKey,
         severity: "critical",
-        message: `The circuit toward Symphonics (${circuit.name}) has been ${circuit.state} for ${Math.round(circuit.openSeconds / 60)} min: no publication goes out.`,
+        message: { key: "circuitOpenTooLong", values: { circuit: circuit.name, state: circuit.state, minutes: Math.round(circuit.openSeconds / 60) } },
       });
       raised.push(groupKey);
     } else if (circuit.state === "closed") {
@@ -56,7 +56,7 @@ export async function evaluateAlerts(db: Executor, settings: EvaluationSettings)
       kind: evaluatedKinds.queueStalled,
       groupKey: queueKey,
       severity: "warning",
-      message: `The oldest publication job has waited ${Math.round(state.oldestWaitingJobAgeSeconds / 60)} min for a worker (${state.jobsWaiting} waiting): are workers running?`,
+      message: { key: "queueStalled", values: { minutes: Math.round(state.oldestWaitingJobAgeSeconds / 60), waiting: state.jobsWaiting } },
     });
     raised.push(queueKey);
   } else resolved += await resolveAlerts(db, eq(alerts.groupKey, queueKey));
@@ -68,7 +68,7 @@ export async function evaluateAlerts(db: Executor, settings: EvaluationSettings)
       kind: evaluatedKinds.signatureFailures,
       groupKey: signatureKey,
       severity: "warning",
-      message: `${failures} Symphonics webhooks were refused for a bad or stale signature in the last ${Math.round(settings.signatureWindowSeconds / 60)} min: a rotated secret, a clock off, or someone forging calls.`,
+      message: { key: "signatureFailures", values: { failures, minutes: Math.round(settings.signatureWindowSeconds / 60) } },
     });
     raised.push(signatureKey);
   } else resolved += await resolveAlerts(db, eq(alerts.groupKey, signatureKey));
@@ -79,7 +79,7 @@ export async function evaluateAlerts(db: Executor, settings: EvaluationSettings)
       kind: evaluatedKinds.webhooksSilent,
       groupKey: silenceKey,
       severity: "warning",
-      message: `Symphonics has sent no webhook for ${Math.round(state.webhookSilenceSeconds / 60)} min while ${state.dossiersAwaitingFinalStatus} dossiers await its decision: check that the webhook URL and secret registered at Symphonics are ours and that webhooks reach us. Their statuses are looked up meanwhile.`,
+      message: { key: "webhooksSilent", values: { minutes: Math.round(state.webhookSilenceSeconds / 60), dossiers: state.dossiersAwaitingFinalStatus } },
     });
     raised.push(silenceKey);
   } else resolved += await resolveAlerts(db, eq(alerts.groupKey, silenceKey));

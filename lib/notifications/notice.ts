@@ -1,4 +1,5 @@
 import type { alerts } from "@/db/schema";
+import { alertMessage } from "@/lib/alerts/messages";
 import { translator } from "@/lib/i18n/catalogue";
 import type { Locale } from "@/lib/i18n/locales";
 import { scrubText } from "@/lib/observability/redaction";
@@ -28,13 +29,14 @@ export interface AlertNotice {
 /** Listed one by one up to this many per kind; beyond, counted, so a message stays readable. */
 const LISTED_PER_KIND = 10;
 
-export function noticeItem(alert: AlertRow, reference: string | null): AlertNoticeItem {
+/** One alert, its sentence in the notice's language (an alert raised without a catalogue key as it was raised). */
+export function noticeItem(alert: AlertRow, reference: string | null, locale: Locale = "en"): AlertNoticeItem {
   return {
     kind: alert.kind,
     severity: alert.severity,
     state: alert.resolvedAt ? "resolved" : "open",
     // Messages quote Symphonics' answers; nothing personal may leave by email or chat.
-    message: scrubText(alert.message),
+    message: scrubText(alertMessage(locale, alert)),
     occurrences: alert.occurrences,
     firstSeenAt: alert.firstSeenAt.toISOString(),
     lastSeenAt: alert.lastSeenAt.toISOString(),
@@ -43,7 +45,7 @@ export function noticeItem(alert: AlertRow, reference: string | null): AlertNoti
   };
 }
 
-/** The notice in the recipients' language (ALERT_LOCALE); the alerts' own messages are as they were raised. */
+/** The notice in the recipients' language (ALERT_LOCALE), as its items are (`noticeItem`). */
 export function composeNotice(items: AlertNoticeItem[], appUrl: string, locale: Locale = "en"): AlertNotice {
   const t = translator(locale, "notices");
   const open = items.filter((item) => item.state === "open");

@@ -48,7 +48,7 @@ export async function applyDossierStatus(tx: Executor, publication: Publication,
     kind: "dossier_rejected",
     groupKey: `dossier_rejected:${publication.interventionId}`,
     severity: "warning",
-    message: `Symphonics rejected the dossier ${dossierId} of ${intervention?.reference ?? publication.interventionId} (${reason}).`,
+    message: { key: "dossierRejected", values: { dossierId, reference: intervention?.reference ?? publication.interventionId, reason } },
     interventionId: publication.interventionId,
     recurrence: true,
   });

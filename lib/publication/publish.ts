@@ -664,7 +664,7 @@ function failureOutcome(deps: PublicationDeps, item: Sent, outcome: FailedOutcom
           kind: "symphonics_invalid_client",
           groupKey: "symphonics:invalid_client",
           severity: "critical",
-          message: `Symphonics refuses our client credentials (${error.code}): check SYMPHONICS_CLIENT_ID and SYMPHONICS_CLIENT_SECRET. Publications are retried with backoff meanwhile.`,
+          message: { key: "invalidClient", values: { code: error.code } },
         });
       }
       if (circuitOpened) {
@@ -672,7 +672,7 @@ function failureOutcome(deps: PublicationDeps, item: Sent, outcome: FailedOutcom
           kind: "symphonics_circuit_open",
           groupKey: "symphonics:circuit_open",
           severity: "warning",
-          message: `Calls to Symphonics are paused after ${settings.breaker.failureThreshold} consecutive failures (last: ${error.code}, ${error.message}).`,
+          message: { key: "circuitOpen", values: { threshold: settings.breaker.failureThreshold, code: error.code, error: error.message } },
           recurrence: true,
         });
       }
@@ -681,7 +681,7 @@ function failureOutcome(deps: PublicationDeps, item: Sent, outcome: FailedOutcom
           kind: "publication_failed",
           groupKey: `publication_failed:${request.interventionId}`,
           severity: "critical",
-          message: `The publication of ${reference} failed for good after ${consecutiveFailures} attempts (last: ${error.code}, ${error.message}); it is kept for manual resolution.`,
+          message: { key: "publicationFailed", values: { reference, attempts: consecutiveFailures, code: error.code, error: error.message } },
           interventionId: request.interventionId,
           recurrence: true,
         });
@@ -693,7 +693,7 @@ function failureOutcome(deps: PublicationDeps, item: Sent, outcome: FailedOutcom
           kind: "publication_failing",
           groupKey: `publication_failing:${request.interventionId}`,
           severity: "warning",
-          message: `The publication of ${reference} has failed ${consecutiveFailures} times in a row (last: ${error.code}, ${error.message}); it is retried.`,
+          message: { key: "publicationFailing", values: { reference, failures: consecutiveFailures, code: error.code, error: error.message } },
           interventionId: request.interventionId,
           // Reaching the threshold starts a spell of failures; each later failure continues it.
           recurrence: consecutiveFailures === settings.alertAfterFailures,

@@ -205,7 +205,7 @@ async function flagLostDossier(tx: Executor, publication: Publication): Promise<
     kind: "dossier_not_found",
     groupKey: `dossier_not_found:${publication.interventionId}`,
     severity: "critical",
-    message: `Symphonics no longer knows the dossier ${dossierId} of ${reference} (404 when its status was looked up); nothing was deleted, the publication waits for review.`,
+    message: { key: "dossierNotFound", values: { dossierId, reference } },
     interventionId: publication.interventionId,
     recurrence: true,
   });
@@ -230,7 +230,7 @@ async function flagUnsettledDossier(tx: Executor, publication: Publication, remo
     kind: "dossier_status_unsettled",
     groupKey: `dossier_status_unsettled:${publication.interventionId}`,
     severity: "warning",
-    message: `The dossier ${dossierId} of ${reference} is still ${remoteStatus} at Symphonics at its last scheduled lookup; the publication waits for review.`,
+    message: { key: "dossierStatusUnsettled", values: { dossierId, reference, status: remoteStatus } },
     interventionId: publication.interventionId,
   });
   await recordAudit(tx, systemPrincipal, "publication.dossier_status_unsettled", publication.interventionId, { dossierId, status: remoteStatus });

@@ -5,5 +5,5 @@ import { operations } from "@/lib/openapi/operations";
 
 export const { GET, HEAD, OPTIONS, POST, PUT, DELETE, PATCH } = methods({
   /** The overview page's data, polled every few seconds. */
-  GET: route(operations.dashboardOverview, async ({ query }) => Response.json(await overview(getDb(), query), { headers: { "cache-control": "no-store" } })),
+  GET: route(operations.dashboardOverview, async ({ query, locale }) => Response.json(await overview(getDb(), query, locale), { headers: { "cache-control": "no-store" } })),
 });
