@@ -216,7 +216,7 @@ export const overviewSchema = z
     total: z.number().int(),
     health: z.looseObject({ circuits: z.array(z.looseObject({ name: z.string(), state: z.string() })), queue: z.looseObject({}), workers: z.looseObject({}) }),
     chart: z.object({ range: z.enum(["24h", "14d"]), unit: z.enum(["hour", "day"]), points: z.array(z.object({ bucket: nullableDateTime, published: z.number().int(), failed: z.number().int() })) }),
-    alerts: z.array(z.looseObject({ id: z.uuid(), kind: z.string(), severity: z.string(), message: z.string() })),
+    alerts: z.array(z.looseObject({ id: z.number().int(), kind: z.string(), severity: z.string(), message: z.string() })),
     generatedAt: dateTime,
   })
   .meta({ id: "Overview", description: "Counts per state, integration health, the chart and open alerts" });
