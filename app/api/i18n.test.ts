@@ -11,6 +11,7 @@ import { sampleInterventionInput } from "@/lib/interventions/sample";
 import { openApiDocument } from "@/lib/openapi/document";
 import { PUT as putLocale } from "./me/locale/route";
 import { GET as syncStatus } from "./interventions/[reference]/sync-status/route";
+import { POST as publishNow } from "./interventions/[reference]/publish/route";
 import { GET as dashboardOverview } from "./dashboard/overview/route";
 import { GET as dashboardAttention } from "./dashboard/attention/route";
 import { GET as dashboardIntervention } from "./dashboard/interventions/[reference]/route";
@@ -45,6 +46,21 @@ describe("the language of API answers", () => {
     expect(await english.json()).toMatchObject({ code: "not_found", title: "Not found", detail: "No intervention has the reference I18N-NONE." });
     // A program that asks for no language gets English, as it always did.
     expect(await (await ask("I18N-NONE")).json()).toMatchObject({ title: "Not found" });
+  });
+
+  it("a refused Publish now says why in the caller's language, with the same code and fields", async () => {
+    await putIntervention(db, "I18N-SCHEDULED", sampleInterventionInput({ status: "scheduled" }), systemPrincipal);
+    const operator = (await createApiToken(db, "operator", "operator")).token;
+    const publish = (acceptLanguage: string) =>
+      publishNow(
+        new Request("http://localhost/api/interventions/I18N-SCHEDULED/publish", { method: "POST", headers: { authorization: `Bearer ${operator}`, "accept-language": acceptLanguage } }),
+        { params: Promise.resolve({ reference: "I18N-SCHEDULED" }) },
+      );
+    const french = await (await publish("fr")).json();
+    const english = await (await publish("en")).json();
+    expect(french).toMatchObject({ code: "validation_failed", detail: "I18N-SCHEDULED ne peut pas encore être publiée." });
+    expect(english).toMatchObject({ code: "validation_failed", detail: "I18N-SCHEDULED cannot be published yet." });
+    expect(french.errors.map((error: { field: string }) => error.field)).toEqual(english.errors.map((error: { field: string }) => error.field));
   });
 
   it("names invalid fields by their field names in every language", async () => {

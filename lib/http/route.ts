@@ -82,7 +82,7 @@ export function refuseUndecodablePath(pathname: string): void {
   const segment = undecodableSegment(pathname);
   if (segment === null) return;
   const parameter = matchRoute(pathname)?.parameterOf(segment) ?? "(path)";
-  throw new AppError("malformed_request", `The path's ${parameter} is not valid percent-encoded UTF-8.`, {
+  throw new AppError("malformed_request", { key: "badPercentEncoding", values: { parameter } }, {
     errors: [{ field: parameter, message: "is not valid percent-encoded UTF-8" }],
   });
 }

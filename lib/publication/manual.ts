@@ -4,7 +4,7 @@ import { alerts, interventions, publications } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/roles";
 import { mapInterventionToDossier, type MappingDeps } from "@/lib/dossier/mapping";
-import { AppError, validationFailed, type ErrorCode } from "@/lib/errors";
+import { AppError, validationFailed, type DetailWords, type ErrorCode } from "@/lib/errors";
 import { loadInterventionAggregate } from "@/lib/interventions/repository";
 import { publicationView, type PublicationView } from "@/lib/dashboard/publication";
 import { resolveAlerts } from "@/lib/notifications/resolve";
@@ -19,7 +19,7 @@ export interface ManualPublicationDeps extends Pick<MappingDeps, "fileExists"> {
   queue: PublicationQueue;
 }
 
-function conflict(code: Extract<ErrorCode, "already_published" | "publication_in_progress" | "forbidden_transition">, detail: string, publication: PublicationView): AppError {
+function conflict(code: Extract<ErrorCode, "already_published" | "publication_in_progress" | "forbidden_transition">, detail: DetailWords, publication: PublicationView): AppError {
   return new AppError(code, detail, { extra: { publication } });
 }
 
@@ -55,26 +55,22 @@ export async function requestPublication(db: Database, reference: string, actor:
     const now = new Date();
 
     if (publication.status === "published" || publication.status === "resolved") {
-      throw conflict("already_published", `${reference} is already published to Symphonics (dossier ${publication.dossierId}).`, publicationView(publication));
+      throw conflict("already_published", { key: "alreadyPublished", values: { reference, dossier: String(publication.dossierId) } }, publicationView(publication));
     }
     if (isRejected(publication)) {
-      throw conflict(
-        "forbidden_transition",
-        `Symphonics rejected dossier ${publication.dossierId} of ${reference}: it cannot be sent again under the same reference. Check its files, settle it with Symphonics, then mark it resolved.`,
-        publicationView(publication),
-      );
+      throw conflict("forbidden_transition", { key: "rejectedCannotResend", values: { reference, dossier: String(publication.dossierId) } }, publicationView(publication));
     }
     if (publication.status === "in_progress") {
-      throw conflict("publication_in_progress", `A worker is sending ${reference} to Symphonics right now.`, publicationView(publication));
+      throw conflict("publication_in_progress", { key: "sendingNow", values: { reference } }, publicationView(publication));
     }
     if (dueNow(publication, now)) {
-      throw conflict("publication_in_progress", `${reference} is already queued to be sent now.`, publicationView(publication));
+      throw conflict("publication_in_progress", { key: "alreadyDue", values: { reference } }, publicationView(publication));
     }
-    if (!eligibility.eligible) throw validationFailed(eligibility.problems, `${reference} cannot be published yet.`);
+    if (!eligibility.eligible) throw validationFailed(eligibility.problems, { key: "notPublishableYet", values: { reference } });
 
     const aggregate = await loadInterventionAggregate(tx, { id: interventionId });
     const mapped = aggregate && (await mapInterventionToDossier(aggregate, { signUrl: (path) => deps.signUrl(path, now), fileExists: deps.fileExists }));
-    if (mapped && !mapped.ok) throw validationFailed(mapped.problems, `${reference} has data Symphonics would refuse; correct it first.`);
+    if (mapped && !mapped.ok) throw validationFailed(mapped.problems, { key: "wouldBeRefused", values: { reference } });
 
     // A person's request starts a fresh retry budget, and runs now even if a retry was scheduled.
     const queued = await markQueued(tx, interventionId, publication.status, { freshRetryBudget: true });
@@ -125,7 +121,7 @@ export async function resolvePublication(db: Database, reference: string, actor:
   return db.transaction(async (tx) => {
     const { publication } = await lockPublication(tx, reference);
     if (!isRejected(publication)) {
-      throw conflict("forbidden_transition", `Only a dossier Symphonics rejected can be marked resolved; ${reference} is not one.`, publicationView(publication));
+      throw conflict("forbidden_transition", { key: "notRejected", values: { reference } }, publicationView(publication));
     }
     await markResolved(tx, publication, { by: actor.label, note });
     await resolveAlerts(tx, and(eq(alerts.interventionId, publication.interventionId), eq(alerts.kind, "dossier_rejected"))!);

@@ -26,7 +26,7 @@ const serveFile = route(operations.storedFile, async ({ params, query }) => {
   const absolute = fileStorage.absolutePath(relative);
   if (!absolute) throw new AppError("malformed_request", "The file path leaves the file storage.");
   const info = await stat(absolute).catch(() => null);
-  if (!info?.isFile()) throw new AppError("not_found", `The file ${relative} is not in the file storage.`);
+  if (!info?.isFile()) throw new AppError("not_found", { key: "noFile", values: { path: relative } });
   const extension = relative.split(".").pop()?.toLowerCase() ?? "";
   return new Response(Readable.toWeb(createReadStream(absolute)) as ReadableStream, {
     headers: {
