@@ -8,7 +8,7 @@ import { fileStorage } from "@/lib/storage/files";
 import type { Locale } from "@/lib/i18n/locales";
 import { attemptText, dataProblemsBlocker, explainPublication, problemText, retryBlocker, triggerText } from "@/lib/publication/explanations";
 import { attemptView, publicationHistory, publicationView, readPipelineConditions, webhookEventView } from "./publication";
-import { interventionTimeline } from "./timeline";
+import { interventionAudits, timelineOf } from "./timeline";
 
 /** Enough history to diagnose; older attempts stay in the database. */
 const HISTORY_LIMIT = 100;
@@ -28,9 +28,10 @@ export async function interventionDetail(db: Executor, reference: string, locale
   if (!aggregate) return null;
   const { beneficiary, publication } = aggregate;
 
-  const [history, timeline, conditions, mapping] = await Promise.all([
-    publicationHistory(db, { id: aggregate.id, reference: aggregate.reference, dossierId: publication.dossierId }, HISTORY_LIMIT),
-    interventionTimeline(db, { id: aggregate.id, reference: aggregate.reference, dossierId: publication.dossierId, gaveUp: publication.status === "failed" }, HISTORY_LIMIT, locale),
+  // One row more than shown tells the timeline whether older entries exist; the tables show HISTORY_LIMIT.
+  const [history, audits, conditions, mapping] = await Promise.all([
+    publicationHistory(db, { id: aggregate.id, reference: aggregate.reference, dossierId: publication.dossierId }, HISTORY_LIMIT + 1),
+    interventionAudits(db, aggregate.id, HISTORY_LIMIT + 1),
     readPipelineConditions(db, locale),
     // Links anchored as the worker anchors them (lib/publication/publish.ts), so the payload shown
     // is byte for byte the one sent for the current data.
@@ -40,6 +41,10 @@ export async function interventionDetail(db: Executor, reference: string, locale
       locale,
     }),
   ]);
+
+  const timeline = timelineOf({ ...history, audits }, { gaveUp: publication.status === "failed" }, HISTORY_LIMIT, locale);
+  const attempts = history.attempts.slice(0, HISTORY_LIMIT);
+  const events = history.events.slice(0, HISTORY_LIMIT);
 
   const eligibility = checkEligibility({
     status: aggregate.status,
@@ -104,7 +109,7 @@ export async function interventionDetail(db: Executor, reference: string, locale
     explanation: explainPublication(publication, { status: aggregate.status, notReadyReasons: eligibility.eligible ? [] : eligibility.reasons }, conditions),
     /** The last error in words; its code and message are the details. */
     lastErrorText: publication.lastErrorCode ? problemText(publication.lastErrorCode, null, locale) : null,
-    attempts: history.attempts.map((attempt, index) => ({
+    attempts: attempts.map((attempt, index) => ({
       id: attempt.id,
       ...attemptView(attempt),
       // The newest failing exchange of a spent budget is where the retries stopped.
@@ -112,7 +117,7 @@ export async function interventionDetail(db: Executor, reference: string, locale
       by: triggerText(attempt.trigger, attempt.triggeredBy, locale),
       response_excerpt: attempt.responseExcerpt,
     })),
-    webhookEvents: history.events.map((event) => ({ id: event.id, ...webhookEventView(event) })),
+    webhookEvents: events.map((event) => ({ id: event.id, ...webhookEventView(event) })),
     /** Triggers, exchanges, notifications, outcomes and staff actions in one list, newest first: what the page shows. */
     timeline,
   };

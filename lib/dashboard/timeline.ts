@@ -1,9 +1,10 @@
-import { desc, eq, or } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { auditLog, publicationAttempts, webhookEvents } from "@/db/schema";
+import { auditLog, type PublicationAttempt, type WebhookEvent } from "@/db/schema";
 import { toIsoOrNull } from "@/lib/dates";
 import type { Locale } from "@/lib/i18n/locales";
 import { attemptText, auditText, triggerText, webhookText } from "@/lib/publication/explanations";
+import { publicationHistory } from "./publication";
 
 /**
  * One intervention's story in one list, newest first: the changes from the workforce application
@@ -40,6 +41,17 @@ const isSuccess = (outcome: string) => outcome.startsWith("success") || outcome 
 const OUTCOME_ACTIONS = new Set(["publication.published", "publication.needs_review", "publication.failed", "publication.rejected", "publication.dossier_not_found"]);
 const FAILURE_ACTIONS = new Set(["publication.needs_review", "publication.failed", "publication.rejected", "publication.dossier_not_found"]);
 
+/** The audit rows of one intervention, newest first: the timeline's changes, outcomes and staff actions. */
+export function interventionAudits(db: Executor, interventionId: string, limit: number) {
+  return db.select().from(auditLog).where(eq(auditLog.interventionId, interventionId)).orderBy(desc(auditLog.at), desc(auditLog.id)).limit(limit);
+}
+
+interface TimelineRows {
+  attempts: PublicationAttempt[];
+  events: WebhookEvent[];
+  audits: (typeof auditLog.$inferSelect)[];
+}
+
 /**
  * The timeline of one intervention, at most `limit` entries. Notifications are matched by its
  * reference and, once Symphonics has given one, by its dossier id. `gaveUp` marks the newest
@@ -51,31 +63,13 @@ export async function interventionTimeline(
   limit: number,
   locale: Locale = "en",
 ): Promise<Timeline> {
-  const [attempts, events, audits] = await Promise.all([
-    db
-      .select()
-      .from(publicationAttempts)
-      .where(eq(publicationAttempts.interventionId, intervention.id))
-      .orderBy(desc(publicationAttempts.startedAt), desc(publicationAttempts.id))
-      .limit(limit + 1),
-    db
-      .select()
-      .from(webhookEvents)
-      .where(
-        intervention.dossierId
-          ? or(eq(webhookEvents.dossierId, intervention.dossierId), eq(webhookEvents.externalReference, intervention.reference))
-          : eq(webhookEvents.externalReference, intervention.reference),
-      )
-      .orderBy(desc(webhookEvents.receivedAt), desc(webhookEvents.id))
-      .limit(limit + 1),
-    db
-      .select()
-      .from(auditLog)
-      .where(eq(auditLog.interventionId, intervention.id))
-      .orderBy(desc(auditLog.at), desc(auditLog.id))
-      .limit(limit + 1),
-  ]);
+  // One row more than shown of each source tells whether older entries exist.
+  const [history, audits] = await Promise.all([publicationHistory(db, intervention, limit + 1), interventionAudits(db, intervention.id, limit + 1)]);
+  return timelineOf({ ...history, audits }, intervention, limit, locale);
+}
 
+/** The timeline from rows already read, newest first, `limit + 1` of each source (the detail page reads them once for all its panels). */
+export function timelineOf({ attempts, events, audits }: TimelineRows, intervention: { gaveUp: boolean }, limit: number, locale: Locale = "en"): Timeline {
   const entries: (TimelineEntry & { sortAt: number; order: number })[] = [
     ...attempts.map((attempt) => ({
       key: `attempt-${attempt.id}`,
