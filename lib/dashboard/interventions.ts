@@ -1,4 +1,4 @@
-import { and, count, eq, gte, ilike, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, gte, inArray, like, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
 import { beneficiaries, interventions, interventionStatus, publicationStatus, publications, type PublicationStatus } from "@/db/schema";
@@ -180,7 +180,9 @@ export async function listInterventions(db: Executor, query: ListQuery, locale: 
 function narrowing(query: TotalsQuery, changedAt: typeof publications.updatedAt | typeof interventions.updatedAt): SQL[] {
   const where: SQL[] = [];
   if (query.status?.length) where.push(inArray(interventions.status, query.status));
-  if (query.q) where.push(ilike(interventions.searchText, `%${query.q.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`));
+  // search_text is stored lowercased by the same toLowerCase (searchTextOf): a plain LIKE matches
+  // exactly what ILIKE would, without folding the case of every row it rechecks.
+  if (query.q) where.push(like(interventions.searchText, `%${query.q.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`));
   // Days are the staff member's own: 2026-11-25 in Paris starts at 23:00 UTC the day before.
   if (query.from) where.push(gte(changedAt, sql`(${query.from}::date)::timestamp at time zone ${atTimeZone(query.tz)}`));
   if (query.to) where.push(lt(changedAt, sql`(${query.to}::date + 1)::timestamp at time zone ${atTimeZone(query.tz)}`));

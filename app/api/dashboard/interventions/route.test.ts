@@ -86,6 +86,7 @@ describe("GET /api/dashboard/interventions", () => {
 
   it("searches reference, beneficiary name and city, case-insensitively", async () => {
     expect(await allPages("q=zébulon")).toEqual(["INT-LIST-007"]);
+    expect(await allPages("q=ZÉBULON")).toEqual(["INT-LIST-007"]);
     expect(await allPages("q=list-012")).toEqual(["INT-LIST-012"]);
     expect(await allPages("q=VILLEUR")).toHaveLength(10);
     expect(await allPages("q=100%25")).toEqual([]);
