@@ -2,9 +2,9 @@
  * npm run bench:publish — the publication pipeline's throughput and latency, printed with the
  * conditions they were measured under. A script, not a test: figures depend on the machine.
  *
- * 1. 2,000 eligible interventions at once, sandbox at 0 ms then 100 ms added latency, rate limit
- *    lifted (ours and the sandbox's), one worker process: publications/s, eligibility→published
- *    p50/p99; and idle latency (one intervention at a time).
+ * 1. 2,000 eligible interventions at once, rate limit lifted (ours and the sandbox's): sandbox at
+ *    0 ms with one worker process, then two, then at 100 ms added latency with one:
+ *    publications/s, eligibility→published p50/p99; and idle latency (one intervention at a time).
  * 2. The machine's own ceilings against the same server, for the ratios: a bare pg-boss loop of as
  *    many no-op jobs (sent one by one; inserted at once and worked in batches of 50), and
  *    `pgbench` TPC-B (8 clients, 10 s) on a scratch database.
@@ -14,7 +14,9 @@
  *    of 2,000 photos (41 calls).
  *
  * Needs DATABASE_URL pointing at a PostgreSQL server; it creates and drops its own database.
- * BENCH_COUNT overrides the 2,000; BENCH_WORKERS the single worker of the lifted runs.
+ * BENCH_COUNT overrides the 2,000. BENCH_ONLY runs some parts only, e.g. BENCH_ONLY=lifted,tpcb
+ * (parts: lifted, bare, tpcb, limited, dossier), to compare two versions quickly; the shares
+ * need lifted with bare or tpcb.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -41,8 +43,10 @@ import { startSandbox } from "@/sandbox/server";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
 const IDLE_SAMPLES = 100;
-/** Worker processes for the runs with the limit lifted (BENCH_WORKERS; the limited run always uses two). */
-const LIFTED_WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
+const PARTS = ["lifted", "bare", "tpcb", "limited", "dossier"] as const;
+const only = (process.env.BENCH_ONLY ?? PARTS.join(",")).split(",");
+for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`BENCH_ONLY takes ${PARTS.join(", ")}, not ${part}`);
+const runs = (part: (typeof PARTS)[number]) => only.includes(part);
 const root = path.resolve(import.meta.dirname, "..");
 const server = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const databaseName = `sp_bench_${randomBytes(4).toString("hex")}`;
@@ -84,7 +88,8 @@ async function main() {
     for (let i = 0; i < count; i += 1) {
       const child = spawn(process.execPath, workerCommand, {
         cwd: root,
-        env: { ...process.env, ...worker, ...env, DATABASE_URL: url, SYMPHONICS_BASE_URL: sandbox.url, LOG_LEVEL: "warn" },
+        // No metrics server: a second worker would find the port taken, and nothing scrapes it here.
+        env: { ...process.env, ...worker, ...env, DATABASE_URL: url, SYMPHONICS_BASE_URL: sandbox.url, LOG_LEVEL: "warn", WORKER_METRICS_PORT: "0" },
         stdio: ["ignore", "inherit", "inherit"],
       });
       workers.push(child);
@@ -128,9 +133,11 @@ async function main() {
     ).map((row) => new Date(row.at).getTime());
   const waitPublished = async (references: string[], timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
+    // The ids once, then a primary-key count every 50 ms: joining thousands of references at each
+    // poll cost PostgreSQL ~9 ms a time, CPU taken from the pipeline being measured.
+    const ids = (await client<{ id: string }[]>`select id from interventions where reference = any(${references})`).map((row) => row.id);
     for (;;) {
-      const [row] = await client<{ n: number }[]>`select count(*)::int as n from publications p join interventions i on i.id = p.intervention_id
-        where i.reference = any(${references}) and p.status = 'published'`;
+      const [row] = await client<{ n: number }[]>`select count(*)::int as n from publications where intervention_id = any(${ids}::uuid[]) and status = 'published'`;
       if (row!.n === references.length) return;
       if (Date.now() > deadline) throw new Error(`only ${row!.n} of ${references.length} published within ${timeoutMs} ms`);
       await sleep(50);
@@ -147,12 +154,14 @@ async function main() {
   console.log(`  ${fmt(COUNT)} interventions per run, 2 photos each (1 Symphonics call per publication), made eligible in one transaction`);
 
   const results: string[] = [];
-  let throughput0 = 0;
-  for (const latencyMs of [0, 100]) {
+  /** publications/s at 0 ms, by worker processes. */
+  const throughput0 = new Map<number, number>();
+  const liftedRuns: [latencyMs: number, workers: number][] = [[0, 1], [0, 2], [100, 1]];
+  for (const [latencyMs, workerCount] of runs("lifted") ? liftedRuns : []) {
     sandbox.reset();
     sandbox.setFaults({ latencyMs });
-    const references = await createWaiting(`INT-BENCH-L${latencyMs}`, COUNT);
-    await startWorkers(LIFTED_WORKERS, { SYMPHONICS_RATE_LIMIT_PER_SECOND: "1000000", SYMPHONICS_RATE_LIMIT_BURST: "1000000" });
+    const references = await createWaiting(`INT-BENCH-L${latencyMs}-W${workerCount}`, COUNT);
+    await startWorkers(workerCount, { SYMPHONICS_RATE_LIMIT_PER_SECOND: "1000000", SYMPHONICS_RATE_LIMIT_BURST: "1000000" });
     const eligibleAt = await makeEligible(references);
     await waitPublished(references, 600_000);
     const times = (await publishedTimes(references)).sort((a, b) => a - b);
@@ -160,10 +169,10 @@ async function main() {
     const latencies = times.map((t) => t - eligibleAt);
     const rate = COUNT / seconds;
     const backlogRss = Math.max(...workers.map((child) => peakRssMb(child.pid)));
-    if (latencyMs === 0) throughput0 = rate;
+    if (latencyMs === 0) throughput0.set(workerCount, rate);
 
     // Idle: one intervention at a time, nothing else queued.
-    const idleReferences = await createWaiting(`INT-IDLE-L${latencyMs}`, IDLE_SAMPLES);
+    const idleReferences = await createWaiting(`INT-IDLE-L${latencyMs}-W${workerCount}`, IDLE_SAMPLES);
     const idle: number[] = [];
     for (const reference of idleReferences) {
       const at = await makeEligible([reference]);
@@ -173,82 +182,94 @@ async function main() {
     idle.sort((a, b) => a - b);
     await stopWorkers();
     results.push(
-      `  sandbox +${latencyMs} ms, limit lifted, ${LIFTED_WORKERS} worker${LIFTED_WORKERS > 1 ? "s" : ""}: ${fmt(rate)} publications/s (${fmt(COUNT)} in ${fmt(seconds, 1)} s); ` +
+      `  sandbox +${latencyMs} ms, limit lifted, ${workerCount} worker${workerCount > 1 ? "s" : ""}: ${fmt(rate)} publications/s (${fmt(COUNT)} in ${fmt(seconds, 1)} s); ` +
         `backlog eligibility→published p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms; ` +
         `idle p50 ${fmt(percentile(idle, 50))} ms, p99 ${fmt(percentile(idle, 99))} ms (${IDLE_SAMPLES} samples); worker peak RSS over the backlog ${fmt(backlogRss)} MB`,
     );
     console.log(results.at(-1));
   }
 
-  // The bare queue: as many no-op jobs, sent one by one, worked in batches of 50.
-  const boss = new PgBoss({ connectionString: url, useListenNotify: true, schedule: false, max: 10 });
-  boss.on("error", () => {});
-  await boss.start();
-  await boss.createQueue("bench-noop", { notify: true });
-  let done = 0;
-  await boss.work("bench-noop", { batchSize: 50, localConcurrency: 4, burstWhenBatchFull: true, pollingIntervalSeconds: 2 }, async (jobs) => {
-    done += jobs.length;
-  });
-  const bareStart = Date.now();
-  for (let i = 0; i < COUNT; i += 10) await Promise.all(Array.from({ length: Math.min(10, COUNT - i) }, () => boss.send("bench-noop", {})));
-  const sentAt = Date.now();
-  while (done < COUNT) await sleep(5);
-  const bareSeconds = (Date.now() - bareStart) / 1000;
-  await boss.stop({ graceful: false });
-  const bareRate = COUNT / bareSeconds;
-  // The queue's own ceiling at working: the jobs are there already, worked in batches of 50.
-  await boss.start();
-  await boss.insert("bench-noop", Array.from({ length: COUNT }, () => ({ data: {} })));
-  let batchDone = 0;
-  const batchStart = Date.now();
-  await boss.work("bench-noop", { batchSize: 50, localConcurrency: 4, burstWhenBatchFull: true, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-    batchDone += jobs.length;
-  });
-  while (batchDone < COUNT) await sleep(5);
-  const batchRate = COUNT / ((Date.now() - batchStart) / 1000);
-  await boss.stop({ graceful: false });
-  results.push(
-    `  bare pg-boss: ${fmt(bareRate)} no-op jobs/s sent one by one and worked (${fmt(COUNT / ((sentAt - bareStart) / 1000))} sends/s); ` +
-      `${fmt(batchRate)} jobs/s inserted at once and worked in batches of 50; ` +
-      `publications at 0 ms = ${fmt((throughput0 / bareRate) * 100, 1)} % of the one-by-one loop, ${fmt((throughput0 / batchRate) * 100, 1)} % of the batch loop`,
-  );
-  console.log(results.at(-1));
+  /** The lifted runs' throughput at 0 ms as a share of a ceiling, per number of workers. */
+  const shareOf = (ceiling: number) =>
+    [...throughput0].map(([count, rate]) => `${fmt((rate / ceiling) * 100, 1)} % (${count} worker${count > 1 ? "s" : ""})`).join(", ") || "(no lifted run)";
 
-  const tps = await pgbenchTpcB();
-  results.push(`  pgbench TPC-B, scale 10, 8 clients, 10 s: ${fmt(tps)} tps; publications at 0 ms = ${fmt((throughput0 / tps) * 100, 1)} % of it`);
-  console.log(results.at(-1));
+  if (runs("bare")) {
+    // The bare queue: as many no-op jobs, sent one by one, worked in batches of 50.
+    const boss = new PgBoss({ connectionString: url, useListenNotify: true, schedule: false, max: 10 });
+    boss.on("error", () => {});
+    await boss.start();
+    await boss.createQueue("bench-noop", { notify: true });
+    let done = 0;
+    await boss.work("bench-noop", { batchSize: 50, localConcurrency: 4, burstWhenBatchFull: true, pollingIntervalSeconds: 2 }, async (jobs) => {
+      done += jobs.length;
+    });
+    const bareStart = Date.now();
+    for (let i = 0; i < COUNT; i += 10) await Promise.all(Array.from({ length: Math.min(10, COUNT - i) }, () => boss.send("bench-noop", {})));
+    const sentAt = Date.now();
+    while (done < COUNT) await sleep(5);
+    const bareSeconds = (Date.now() - bareStart) / 1000;
+    await boss.stop({ graceful: false });
+    const bareRate = COUNT / bareSeconds;
+    // The queue's own ceiling at working: the jobs are there already, worked in batches of 50.
+    await boss.start();
+    await boss.insert("bench-noop", Array.from({ length: COUNT }, () => ({ data: {} })));
+    let batchDone = 0;
+    const batchStart = Date.now();
+    await boss.work("bench-noop", { batchSize: 50, localConcurrency: 4, burstWhenBatchFull: true, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+      batchDone += jobs.length;
+    });
+    while (batchDone < COUNT) await sleep(5);
+    const batchRate = COUNT / ((Date.now() - batchStart) / 1000);
+    await boss.stop({ graceful: false });
+    results.push(
+      `  bare pg-boss: ${fmt(bareRate)} no-op jobs/s sent one by one and worked (${fmt(COUNT / ((sentAt - bareStart) / 1000))} sends/s); ` +
+        `${fmt(batchRate)} jobs/s inserted at once and worked in batches of 50; ` +
+        `publications at 0 ms = ${shareOf(bareRate)} of the one-by-one loop, ${shareOf(batchRate)} of the batch loop`,
+    );
+    console.log(results.at(-1));
+  }
 
-  // Symphonics' real limit, two workers.
-  sandbox.reset();
-  sandbox.setFaults({ latencyMs: 0 });
-  sandbox.setRateLimit({ perSecond: 20, burst: 40 });
-  const limited = await createWaiting("INT-BENCH-LIMITED", COUNT);
-  await startWorkers(2, {});
-  const requestsBefore = sandbox.ledger().requests.length;
-  const start = await makeEligible(limited);
-  await waitPublished(limited, 1_800_000);
-  const seconds = (Date.now() - start) / 1000;
-  const limitedRss = workers.map((child) => peakRssMb(child.pid));
-  await stopWorkers();
-  const v1 = sandbox.ledger().requests.slice(requestsBefore).filter((r) => r.path.includes("/v1/"));
-  const throttled = v1.filter((r) => r.status === 429).length;
-  results.push(
-    `  20/s limit, 2 workers: ${fmt(v1.length / seconds, 1)} requests/s = ${fmt((v1.length / seconds / 20) * 100, 1)} % of the limit ` +
-      `(${fmt(COUNT)} publications in ${fmt(seconds, 1)} s); 429 answers: ${throttled} of ${v1.length} (${fmt((throttled / v1.length) * 100, 2)} %); ` +
-      `workers' peak RSS ${limitedRss.map((mb) => `${fmt(mb)} MB`).join(", ")}`,
-  );
-  console.log(results.at(-1));
+  if (runs("tpcb")) {
+    const tps = await pgbenchTpcB();
+    results.push(`  pgbench TPC-B, scale 10, 8 clients, 10 s: ${fmt(tps)} tps; publications at 0 ms = ${shareOf(tps)} of it`);
+    console.log(results.at(-1));
+  }
 
-  // One large dossier, a fresh worker: its memory is the dossier's, not a backlog's.
-  const [large] = await createWaiting("INT-BENCH-PHOTOS", 1, LARGE_DOSSIER_PHOTOS);
-  await startWorkers(1, {});
-  const largeStart = await makeEligible([large!]);
-  await waitPublished([large!], 600_000);
-  const largeSeconds = (Date.now() - largeStart) / 1000;
-  const largeRss = peakRssMb(workers[0]?.pid);
-  await stopWorkers();
-  results.push(`  one dossier of ${fmt(LARGE_DOSSIER_PHOTOS)} photos, 20/s limit, 1 fresh worker: published in ${fmt(largeSeconds, 1)} s; worker peak RSS ${fmt(largeRss)} MB`);
-  console.log(results.at(-1));
+  if (runs("limited")) {
+    // Symphonics' real limit, two workers.
+    sandbox.reset();
+    sandbox.setFaults({ latencyMs: 0 });
+    sandbox.setRateLimit({ perSecond: 20, burst: 40 });
+    const limited = await createWaiting("INT-BENCH-LIMITED", COUNT);
+    await startWorkers(2, {});
+    const requestsBefore = sandbox.ledger().requests.length;
+    const start = await makeEligible(limited);
+    await waitPublished(limited, 1_800_000);
+    const seconds = (Date.now() - start) / 1000;
+    const limitedRss = workers.map((child) => peakRssMb(child.pid));
+    await stopWorkers();
+    const v1 = sandbox.ledger().requests.slice(requestsBefore).filter((r) => r.path.includes("/v1/"));
+    const throttled = v1.filter((r) => r.status === 429).length;
+    results.push(
+      `  20/s limit, 2 workers: ${fmt(v1.length / seconds, 1)} requests/s = ${fmt((v1.length / seconds / 20) * 100, 1)} % of the limit ` +
+        `(${fmt(COUNT)} publications in ${fmt(seconds, 1)} s); 429 answers: ${throttled} of ${v1.length} (${fmt((throttled / v1.length) * 100, 2)} %); ` +
+        `workers' peak RSS ${limitedRss.map((mb) => `${fmt(mb)} MB`).join(", ")}`,
+    );
+    console.log(results.at(-1));
+  }
+
+  if (runs("dossier")) {
+    // One large dossier, a fresh worker: its memory is the dossier's, not a backlog's.
+    const [large] = await createWaiting("INT-BENCH-PHOTOS", 1, LARGE_DOSSIER_PHOTOS);
+    await startWorkers(1, {});
+    const largeStart = await makeEligible([large!]);
+    await waitPublished([large!], 600_000);
+    const largeSeconds = (Date.now() - largeStart) / 1000;
+    const largeRss = peakRssMb(workers[0]?.pid);
+    await stopWorkers();
+    results.push(`  one dossier of ${fmt(LARGE_DOSSIER_PHOTOS)} photos, 20/s limit, 1 fresh worker: published in ${fmt(largeSeconds, 1)} s; worker peak RSS ${fmt(largeRss)} MB`);
+    console.log(results.at(-1));
+  }
 
   console.log("\nResults");
   for (const line of results) console.log(line);
