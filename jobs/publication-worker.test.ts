@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { alerts, beneficiaries, circuitBreakers, interventions, publicationAttempts, publications } from "@/db/schema";
+import { alerts, auditLog, beneficiaries, circuitBreakers, interventions, publicationAttempts, publications } from "@/db/schema";
 import { useTestDatabase } from "@/db/testing";
 import { systemPrincipal } from "@/lib/auth/roles";
 import { config } from "@/lib/config";
@@ -79,6 +79,15 @@ describe("the publication worker", () => {
       expect(intervention!.status).toBe("published");
       const attempts = await attemptsOf(id);
       expect(attempts.find((a) => a.operation === "create_dossier")).toMatchObject({ outcome: "success", httpStatus: 201, trigger: "automatic", triggeredBy: "system" });
+      // Every column of the batch's one-parameter inserts lands where drizzle's insert put it.
+      const created = attempts.find((a) => a.operation === "create_dossier")!;
+      expect(created.idempotencyKey).toContain(reference);
+      expect(created.durationMs).toBeGreaterThanOrEqual(0);
+      expect(created.startedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+      expect(created.correlationId).toBeTruthy();
+      expect(await db.select().from(auditLog).where(and(eq(auditLog.interventionId, id), eq(auditLog.action, "publication.published")))).toEqual([
+        expect.objectContaining({ actorType: "system", actorId: null, actorLabel: "system", details: expect.objectContaining({ dossierId: publication.dossierId, trigger: "automatic", triggeredBy: "system" }) }),
+      ]);
       // Never a token or secret in the log.
       expect(JSON.stringify(attempts)).not.toMatch(/sandbox-secret|Bearer [A-Za-z0-9]/);
     } finally {

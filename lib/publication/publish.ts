@@ -443,8 +443,38 @@ async function insertAttempts(tx: Executor, request: PublicationRequest, attempt
   // Taken out of the buffer first, so a record is written once even if a later step fails.
   const records = attempts.splice(0, attempts.length);
   if (records.length === 0) return;
-  await tx.insert(publicationAttempts).values(attemptRows(request, records));
+  await insertAttemptRows(tx, attemptRows(request, records));
   observeExchanges(request, records);
+}
+
+/**
+ * Exchanges in one statement with one parameter, whatever their number: drizzle took ~3 ms of the
+ * worker's CPU to build a 50-row insert (650 parameters), as much as the rest of the batch's
+ * statements together, and PostgreSQL parsed each such statement anew.
+ */
+async function insertAttemptRows(tx: Executor, rows: ReturnType<typeof attemptRows>): Promise<void> {
+  if (rows.length === 0) return;
+  const records = rows.map((row) => ({
+    intervention_id: row.interventionId,
+    operation: row.operation,
+    idempotency_key: row.idempotencyKey,
+    trigger: row.trigger,
+    triggered_by: row.triggeredBy,
+    outcome: row.outcome,
+    http_status: row.httpStatus,
+    problem_code: row.problemCode,
+    message: row.message,
+    duration_ms: row.durationMs,
+    response_excerpt: row.responseExcerpt,
+    correlation_id: row.correlationId,
+    started_at: row.startedAt.toISOString(),
+  }));
+  await tx.execute(sql`
+    insert into ${publicationAttempts} (intervention_id, operation, idempotency_key, trigger, triggered_by, outcome, http_status, problem_code, message, duration_ms, response_excerpt, correlation_id, started_at)
+    select intervention_id, operation, idempotency_key, trigger, triggered_by, outcome, http_status, problem_code, message, duration_ms, response_excerpt, correlation_id, started_at
+    from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as x(
+      intervention_id uuid, operation text, idempotency_key text, trigger attempt_trigger, triggered_by text, outcome text, http_status integer,
+      problem_code text, message text, duration_ms integer, response_excerpt text, correlation_id text, started_at timestamptz)`);
 }
 
 /** The exchanges' log lines under the run's correlation id, also when a batch logs them for many runs. */
@@ -513,7 +543,7 @@ async function storeOutcomes(
 async function storeIn(tx: Executor, outcomes: Outcome[]): Promise<PublicationRunResult[]> {
   // Written here and taken out of the buffers only once committed: a batch rolled back is stored again one by one.
   const rows = outcomes.flatMap((outcome) => attemptRows(outcome.request, outcome.attempts));
-  if (rows.length > 0) await tx.insert(publicationAttempts).values(rows);
+  await insertAttemptRows(tx, rows);
   const locked = await tx
     .select()
     .from(publications)
