@@ -139,7 +139,7 @@ export function classifyV1Answer<T>(
   const final = (): Outcome<T> => ({
     ...facts,
     kind: "not_retryable",
-    errors: (problem?.errors ?? []).map((error) => ({ field: error.field, code: error.code ?? null, message: error.message })),
+    errors: (problem?.errors ?? []).map((error) => ({ field: context.redactor.apply(error.field), code: error.code ?? null, message: context.redactor.apply(error.message) })),
   });
 
   if (status === 401) {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { isStorableText } from "@/lib/values";
 import { createSymphonicsClient, type SymphonicsClientConfig } from "./client";
 import { attemptLog, dossierPayload } from "./test-support";
 
@@ -108,6 +109,24 @@ describe("answers the contract says to tolerate (§2)", () => {
       res.end("upstream exploded");
     };
     expect(await client().createDossier(dossierPayload(), "key-599")).toMatchObject({ kind: "retryable", httpStatus: 599, problemCode: null, responseExcerpt: "upstream exploded" });
+  });
+
+  it("an answer holding NUL characters keeps an excerpt, message and field problems the database can store", async () => {
+    // A problem whose title decodes to a NUL, a 422 naming one in its errors, then a raw NUL in a plain-text body.
+    handler = (_req, res) => json(res, 500, { code: "internal_error", title: "bro\u0000ken" });
+    const decoded = await client().createDossier(dossierPayload(), "key-nul-1");
+    expect(decoded).toMatchObject({ kind: "retryable", httpStatus: 500 });
+    expect(isStorableText(decoded.message ?? "")).toBe(true);
+    handler = (_req, res) => json(res, 422, { code: "validation_failed", errors: [{ field: "customer.phone", message: "inva\u0000lid" }] });
+    const refused = await client().createDossier(dossierPayload(), "key-nul-3");
+    expect(refused).toMatchObject({ kind: "not_retryable", errors: [{ field: "customer.phone", message: "inva\uFFFDlid" }] });
+    handler = (_req, res) => {
+      res.writeHead(502, { "content-type": "text/plain" });
+      res.end("bad\u0000gateway");
+    };
+    const raw = await client().createDossier(dossierPayload(), "key-nul-2");
+    expect(raw).toMatchObject({ kind: "retryable", httpStatus: 502, responseExcerpt: "bad\uFFFDgateway" });
+    expect(isStorableText(raw.message ?? "")).toBe(true);
   });
 
   it("504 without a body is retryable", async () => {

@@ -21,7 +21,8 @@ export class Redactor {
   }
 
   apply(text: string): string {
-    let out = text;
+    // A NUL in an answer would make its attempt unstorable (PostgreSQL text holds none): shown as U+FFFD.
+    let out = text.replaceAll("\u0000", "\uFFFD");
     for (const secret of [...this.secrets, ...this.tokens]) out = out.replaceAll(secret, "[redacted]");
     return out
       .replace(/("(?:access|refresh|id)_token"\s*:\s*")(?:[^"\\]|\\.)*"/gi, '$1[redacted]"')
