@@ -420,22 +420,23 @@ async function postponeIn(
 // The correlation id goes on with the next job: a batch runs outside any one job's context.
 const jobOf = ({ interventionId, trigger, triggeredBy, correlationId }: PublicationRequest) => ({ interventionId, trigger, triggeredBy, ...(correlationId ? { correlationId } : {}) });
 
+/** The exchanges as publication_attempts rows, named by column: inserted by insertAttemptRows. */
 function attemptRows(request: PublicationRequest, records: AttemptRecord[]) {
   return records.map((record) => ({
-    interventionId: request.interventionId,
+    intervention_id: request.interventionId,
     operation: record.operation,
-    idempotencyKey: record.idempotencyKey,
+    idempotency_key: record.idempotencyKey,
     trigger: request.trigger,
-    triggeredBy: request.triggeredBy,
+    triggered_by: request.triggeredBy,
     outcome: record.replayed && record.outcome === "success" ? ("success_replayed" as const) : record.outcome,
-    httpStatus: record.httpStatus,
-    problemCode: record.problemCode,
+    http_status: record.httpStatus,
+    problem_code: record.problemCode,
     message: record.message,
-    durationMs: Math.round(record.durationMs),
-    responseExcerpt: record.responseExcerpt,
+    duration_ms: Math.round(record.durationMs),
+    response_excerpt: record.responseExcerpt,
     // The trigger's correlation id when there is one (see observeJobAttempt), else the job's.
-    correlationId: request.correlationId ?? currentCorrelationId() ?? request.jobId ?? null,
-    startedAt: record.startedAt,
+    correlation_id: request.correlationId ?? currentCorrelationId() ?? request.jobId ?? null,
+    started_at: record.startedAt.toISOString(),
   }));
 }
 
@@ -454,25 +455,10 @@ async function insertAttempts(tx: Executor, request: PublicationRequest, attempt
  */
 async function insertAttemptRows(tx: Executor, rows: ReturnType<typeof attemptRows>): Promise<void> {
   if (rows.length === 0) return;
-  const records = rows.map((row) => ({
-    intervention_id: row.interventionId,
-    operation: row.operation,
-    idempotency_key: row.idempotencyKey,
-    trigger: row.trigger,
-    triggered_by: row.triggeredBy,
-    outcome: row.outcome,
-    http_status: row.httpStatus,
-    problem_code: row.problemCode,
-    message: row.message,
-    duration_ms: row.durationMs,
-    response_excerpt: row.responseExcerpt,
-    correlation_id: row.correlationId,
-    started_at: row.startedAt.toISOString(),
-  }));
+  // The record's columns in the insert's order, so the select can take them all.
   await tx.execute(sql`
     insert into ${publicationAttempts} (intervention_id, operation, idempotency_key, trigger, triggered_by, outcome, http_status, problem_code, message, duration_ms, response_excerpt, correlation_id, started_at)
-    select intervention_id, operation, idempotency_key, trigger, triggered_by, outcome, http_status, problem_code, message, duration_ms, response_excerpt, correlation_id, started_at
-    from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as x(
+    select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
       intervention_id uuid, operation text, idempotency_key text, trigger attempt_trigger, triggered_by text, outcome text, http_status integer,
       problem_code text, message text, duration_ms integer, response_excerpt text, correlation_id text, started_at timestamptz)`);
 }
