@@ -73,7 +73,13 @@ export async function listInterventions(db: Executor, query: ListQuery, locale: 
   const rowId = bySyncState ? publications.interventionId : interventions.id;
 
   const where: SQL[] = narrowing(query, changedAt);
-  if (query.publication?.length) where.push(inArray(publications.status, query.publication));
+  if (query.publication?.length) {
+    where.push(inArray(publications.status, query.publication));
+    // Also on the publication's copy of the text: a rare state searched (failed in Lyon) is then
+    // read off the state's own rows, each of its 5,000 failed rows no longer fetching its
+    // intervention; the intervention's condition stays for the trigram index of a rare search.
+    if (query.q) where.push(like(publications.searchText, containing(query.q)));
+  }
 
   const sortKey = referenceOrder ? sql<string>`${interventions.reference}` : cursorTime(changedAt);
   if (query.cursor) {
@@ -182,11 +188,16 @@ function narrowing(query: TotalsQuery, changedAt: typeof publications.updatedAt 
   if (query.status?.length) where.push(inArray(interventions.status, query.status));
   // search_text is stored lowercased by the same toLowerCase (searchTextOf): a plain LIKE matches
   // exactly what ILIKE would, without folding the case of every row it rechecks.
-  if (query.q) where.push(like(interventions.searchText, `%${query.q.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`));
+  if (query.q) where.push(like(interventions.searchText, containing(query.q)));
   // Days are the staff member's own: 2026-11-25 in Paris starts at 23:00 UTC the day before.
   if (query.from) where.push(gte(changedAt, sql`(${query.from}::date)::timestamp at time zone ${atTimeZone(query.tz)}`));
   if (query.to) where.push(lt(changedAt, sql`(${query.to}::date + 1)::timestamp at time zone ${atTimeZone(query.tz)}`));
   return where;
+}
+
+/** The LIKE pattern of a search; search texts are lowercased by the same toLowerCase (searchTextOf). */
+function containing(q: string): string {
+  return `%${q.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
 }
 
 /** The list's other filters, under which each synchronisation state is counted. */

@@ -157,6 +157,9 @@ describe("erasure of a beneficiary's personal data", () => {
     expect((await request(eraseRoute, "POST", "INT-ERASE-2", admin)).status).toBe(200);
     const [row] = await db.select().from(interventions).where(eq(interventions.reference, "INT-ERASE-2"));
     expect(row).toMatchObject({ status: "cancelled", address: "[erased]", pdl: "[erased]", pce: null, searchText: "int-erase-2   lyon" });
+    // The publication's copy of the search text held the name too.
+    const [copy] = await db.select({ searchText: publications.searchText }).from(publications).where(eq(publications.interventionId, row!.id));
+    expect(copy!.searchText).toBe("int-erase-2   lyon");
   });
 
   it("is for admins only", async () => {

@@ -160,6 +160,24 @@ describe("GET /api/dashboard/interventions", () => {
     await db.delete(interventions).where(sql`${interventions.reference} like 'INT-LIST-PAIR-%'`);
   });
 
+  it("searched and filtered by state, finds an intervention by what it says now, not by what it said", async () => {
+    await putIntervention(db, "INT-LIST-COPY", sampleInterventionInput({ city: "Annecy", beneficiary_last_name: "Quenouille", status: "scheduled" }), systemPrincipal);
+    const [row] = await db.select({ id: interventions.id }).from(interventions).where(eq(interventions.reference, "INT-LIST-COPY"));
+    await db.update(publications).set({ status: "failed" }).where(eq(publications.interventionId, row!.id));
+    expect(await allPages("publication=failed&q=quenouille&sort=reference_desc")).toEqual(["INT-LIST-COPY"]);
+
+    await putIntervention(db, "INT-LIST-COPY", sampleInterventionInput({ city: "Chambéry", beneficiary_last_name: "Pelote", status: "scheduled" }), systemPrincipal);
+    // A replacement recomputes the publication's state; failed again, as a stale copy would show.
+    await db.update(publications).set({ status: "failed" }).where(eq(publications.interventionId, row!.id));
+    expect(await allPages("publication=failed&q=quenouille&sort=reference_desc")).toEqual([]);
+    expect(await allPages("publication=failed&q=annecy")).toEqual([]);
+    expect(await allPages("publication=failed&q=chambéry&sort=reference_desc")).toEqual(["INT-LIST-COPY"]);
+    expect(await allPages("publication=failed&q=PELOTE")).toEqual(["INT-LIST-COPY"]);
+    const [copy] = await db.select({ searchText: publications.searchText }).from(publications).where(eq(publications.interventionId, row!.id));
+    expect(copy!.searchText).toBe("int-list-copy camille pelote chambéry");
+    await db.delete(interventions).where(eq(interventions.reference, "INT-LIST-COPY"));
+  });
+
   it("needs authentication", async () => {
     expect((await list("", null)).status).toBe(401);
     expect((await list("", "sp_wrong")).status).toBe(401);

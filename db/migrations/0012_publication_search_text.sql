@@ -1,0 +1,1 @@
+ALTER TABLE "publications" ADD COLUMN "search_text" text DEFAULT '' NOT NULL;
