@@ -186,8 +186,6 @@ export async function listInterventions(db: Executor, query: ListQuery, locale: 
 function narrowing(query: TotalsQuery, changedAt: typeof publications.updatedAt | typeof interventions.updatedAt): SQL[] {
   const where: SQL[] = [];
   if (query.status?.length) where.push(inArray(interventions.status, query.status));
-  // search_text is stored lowercased by the same toLowerCase (searchTextOf): a plain LIKE matches
-  // exactly what ILIKE would, without folding the case of every row it rechecks.
   if (query.q) where.push(like(interventions.searchText, containing(query.q)));
   // Days are the staff member's own: 2026-11-25 in Paris starts at 23:00 UTC the day before.
   if (query.from) where.push(gte(changedAt, sql`(${query.from}::date)::timestamp at time zone ${atTimeZone(query.tz)}`));
@@ -195,7 +193,11 @@ function narrowing(query: TotalsQuery, changedAt: typeof publications.updatedAt 
   return where;
 }
 
-/** The LIKE pattern of a search; search texts are lowercased by the same toLowerCase (searchTextOf). */
+/**
+ * The LIKE pattern of a search. Search texts are stored lowercased by the same toLowerCase
+ * (searchTextOf): a plain LIKE matches exactly what ILIKE would, without folding the case of every
+ * row it rechecks.
+ */
 function containing(q: string): string {
   return `%${q.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
 }
