@@ -1,13 +1,14 @@
-import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Database, Executor } from "@/db/client";
+import { isAnyOf } from "@/db/sql";
 import { beneficiaries, circuitBreakers, interventionDocuments, interventions, publicationAttempts, publications, type AttemptTrigger, type Publication } from "@/db/schema";
 import { raiseAlert } from "@/lib/alerts/alerts";
 import { recordAudits } from "@/lib/audit";
 import { systemPrincipal } from "@/lib/auth/roles";
-import { mapInterventionToDossier, workforceFieldOfSymphonics } from "@/lib/dossier/mapping";
+import { mapInterventionToDossier, workforceFieldOfSymphonics, type DossierSource } from "@/lib/dossier/mapping";
 import { MAX_PHOTOS_PER_CALL } from "@/lib/dossier/payload-schema";
+import { dossierSourceJson, dossierSourceOf, type DossierSourceJson } from "@/lib/dossier/source";
 import type { FieldProblem } from "@/lib/errors";
-import { loadInterventionAggregates } from "@/lib/interventions/repository";
 import { currentCorrelationId, withCorrelationId } from "@/lib/observability/correlation";
 import { observeRateLimitTurn, observeSymphonicsExchanges } from "@/lib/observability/pipeline-observations";
 import type { SymphonicsClient } from "@/lib/symphonics/client";
@@ -60,8 +61,14 @@ export type PublicationRunResult =
 /** A job that arrives this much before its publication's next attempt is early (a leftover duplicate). */
 const EARLY_TOLERANCE_MS = 1_000;
 
-/** `circuitHealthy`: the claim saw the circuit closed with no failure counted (a success has nothing to reset). */
-type Claim = { go: false; result: PublicationRunResult } | { go: true; publication: Publication; previousStatus: Publication["status"]; circuitHealthy?: boolean };
+/** Whether a run goes, as decideClaim says from the publication read under its row lock. */
+type Decision = { go: false; result: PublicationRunResult } | { go: true; publication: Publication; previousStatus: Publication["status"] };
+/**
+ * A decision, and for a run that goes what its claim read with the row lock: the intervention's
+ * dossier source (null when the intervention is gone), and `circuitHealthy`: the circuit was closed
+ * with no failure counted (a success has nothing to reset).
+ */
+type Claim = Extract<Decision, { go: false }> | (Extract<Decision, { go: true }> & { source: DossierSource | null; circuitHealthy?: boolean });
 
 /**
  * One run of a publication job: a batch of one (see runPublications).
@@ -113,7 +120,6 @@ type Sent = Ready & { attempts: AttemptRecord[]; result: PublicationResult };
  * bad row never fails the others; an error is returned for that run alone.
  */
 export async function runPublications(deps: PublicationDeps, requests: PublicationRequest[]): Promise<(PublicationRunResult | Error)[]> {
-  const { db } = deps;
   const results: (PublicationRunResult | Error | undefined)[] = new Array(requests.length);
   const isolated = async <T>(index: number, work: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -124,17 +130,8 @@ export async function runPublications(deps: PublicationDeps, requests: Publicati
     }
   };
 
-  // The batch's interventions in a few set queries, read while the claim runs (other connections,
-  // no locks) to spare an idle run their round trips. A change committed during the claim can be
-  // missed by this send, as one committed between the read and the send always could. A failure
-  // here fails the runs that go.
-  const [claims, aggregates] = await Promise.all([
-    claimAll(deps, requests),
-    loadInterventionAggregates(
-      db,
-      requests.map((request) => request.interventionId),
-    ).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
-  ]);
+  // The claim reads each intervention's dossier source with its row lock, in the same statement.
+  const claims = await claimAll(deps, requests);
   const invalid: Outcome[] = [];
   const prepared = await Promise.all(
     requests.map((request, index) =>
@@ -145,22 +142,20 @@ export async function runPublications(deps: PublicationDeps, requests: Publicati
           results[index] = claim!.result;
           return null;
         }
-        if (aggregates instanceof Error) throw aggregates;
-        const { publication } = claim!;
-        const aggregate = aggregates.get(request.interventionId);
-        if (!aggregate) {
+        const { publication, source } = claim!;
+        if (!source) {
           results[index] = "nothing_to_do";
           return null;
         }
         const anchor = publication.queuedAt ?? publication.createdAt;
-        const mapped = await mapInterventionToDossier(aggregate, { signUrl: (path) => deps.signUrl(path, anchor), fileExists: deps.fileExists });
+        const mapped = await mapInterventionToDossier(source, { signUrl: (path) => deps.signUrl(path, anchor), fileExists: deps.fileExists });
         if (!mapped.ok) {
           invalid.push(needsReviewOutcome(index, request, [], mapped.problems, { code: "invalid_data", message: "The intervention's data must be corrected before it can be sent." }));
           return null;
         }
         // Extra batch i carries photos from (i + 1) × 50 on; those wholly confirmed are not sent again.
         const pendingBatches = mapped.extraPhotoBatches.filter((batch, i) => (i + 1) * MAX_PHOTOS_PER_CALL + batch.photos.length > publication.photosSent).length;
-        return { mapped, reference: aggregate.reference, calls: (publication.dossierId ? 0 : 1) + pendingBatches };
+        return { mapped, reference: source.reference, calls: (publication.dossierId ? 0 : 1) + pendingBatches };
       }),
     ),
   );
@@ -276,9 +271,11 @@ async function claimPublication(deps: PublicationDeps, tx: Executor, request: Pu
   const { publicationStatus, eligibility } = await eligibilityOf(tx, request.interventionId);
   const [publication] = await tx.select().from(publications).where(eq(publications.interventionId, request.interventionId));
   if (!publication) return { go: false, result: "nothing_to_do" };
-  const claim = await decideClaim(deps, tx, request, { ...publication, status: publicationStatus }, eligibility, () => requestPermission(tx, deps.settings.breaker));
-  if (claim.go) await markInProgress(tx, request.interventionId, publicationStatus);
-  return claim;
+  const decision = await decideClaim(deps, tx, request, { ...publication, status: publicationStatus }, eligibility, () => requestPermission(tx, deps.settings.breaker));
+  if (!decision.go) return decision;
+  await markInProgress(tx, request.interventionId, publicationStatus);
+  const [row] = await tx.execute<{ source: DossierSourceJson | null }>(sql`select ${dossierSourceJson(sql`${request.interventionId}::uuid`)} as source`);
+  return { ...decision, source: row?.source ? dossierSourceOf(row.source) : null };
 }
 
 /**
@@ -291,7 +288,9 @@ async function claimAll(deps: PublicationDeps, requests: PublicationRequest[]): 
   const claims: (Claim | Error | undefined)[] = new Array(requests.length);
   try {
     await deps.db.transaction(async (tx) => {
-      // One round trip: the rows locked, with what eligibility needs and the circuit's state.
+      // One round trip: the rows locked, with what eligibility needs, the circuit's state and what
+      // the dossiers are made of. A change committed after this read can be missed by this send, as
+      // one committed between any read and the send always could: its own trigger queues it again.
       const rows = await tx
         .select({
           publication: publications,
@@ -302,11 +301,12 @@ async function claimAll(deps: PublicationDeps, requests: PublicationRequest[]): 
             from ${interventionDocuments} d where d.intervention_id = ${publications.interventionId})`,
           circuit: sql<string | null>`(select state from ${circuitBreakers} where name = ${deps.settings.breaker.name})`,
           circuitHealthy: sql<boolean | null>`(select state = 'closed' and consecutive_failures = 0 from ${circuitBreakers} where name = ${deps.settings.breaker.name})`,
+          source: dossierSourceJson(publications.interventionId),
         })
         .from(publications)
         .innerJoin(interventions, eq(interventions.id, publications.interventionId))
         .innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId))
-        .where(inArray(publications.interventionId, [...new Set(requests.map((request) => request.interventionId))]))
+        .where(isAnyOf(publications.interventionId, [...new Set(requests.map((request) => request.interventionId))]))
         .for("update", { of: publications, skipLocked: true });
       if (rows.length === 0) return;
       const locked = new Map(rows.map((row) => [row.publication.interventionId, row]));
@@ -332,7 +332,7 @@ async function claimAll(deps: PublicationDeps, requests: PublicationRequest[]): 
           publicationStatus: publication.status,
         });
         const decision = await decideClaim(deps, tx, request, publication, eligibility, permit);
-        const claim: Claim = decision.go ? { ...decision, circuitHealthy: row.circuitHealthy === true } : decision;
+        const claim: Claim = decision.go ? { ...decision, source: row.source && dossierSourceOf(row.source), circuitHealthy: row.circuitHealthy === true } : decision;
         if (claim.go) going.push({ interventionId: request.interventionId, status: publication.status });
         decided.push([index, claim]);
       }
@@ -363,7 +363,7 @@ async function decideClaim(
   publication: Publication,
   eligibility: Eligibility,
   permit: () => Promise<Permission>,
-): Promise<Claim> {
+): Promise<Decision> {
   const publicationStatus = publication.status;
   if (publicationStatus === "published") return { go: false, result: "already_published" };
   // not_ready, needs_review, failed: a change of the data or a person re-queues it.
@@ -529,18 +529,21 @@ async function storeOutcomes(
 async function storeIn(tx: Executor, outcomes: Outcome[]): Promise<PublicationRunResult[]> {
   // Written here and taken out of the buffers only once committed: a batch rolled back is stored again one by one.
   const rows = outcomes.flatMap((outcome) => attemptRows(outcome.request, outcome.attempts));
-  await insertAttemptRows(tx, rows);
-  const locked = await tx
-    .select()
-    .from(publications)
-    .where(
-      inArray(
-        publications.interventionId,
-        outcomes.map((outcome) => outcome.request.interventionId),
-      ),
-    )
-    .orderBy(asc(publications.interventionId))
-    .for("update");
+  // Independent of each other, so sent together: one round trip for both.
+  const [, locked] = await Promise.all([
+    insertAttemptRows(tx, rows),
+    tx
+      .select()
+      .from(publications)
+      .where(
+        isAnyOf(
+          publications.interventionId,
+          outcomes.map((outcome) => outcome.request.interventionId),
+        ),
+      )
+      .orderBy(asc(publications.interventionId))
+      .for("update"),
+  ]);
   const current = new Map(locked.map((publication) => [publication.interventionId, publication]));
   const writes: BatchWrites = { published: [], audits: [] };
   const stored: PublicationRunResult[] = [];
@@ -548,20 +551,22 @@ async function storeIn(tx: Executor, outcomes: Outcome[]): Promise<PublicationRu
     const publication = current.get(outcome.request.interventionId);
     stored.push(await outcome.store(tx, publication && publication.status !== "published" ? publication : null, writes));
   }
-  if (writes.published.length > 0) {
-    // A webhook can arrive before this transaction, a rejection too: the writer keeps what it said.
-    await markPublishedAll(tx, writes.published);
-    await tx
-      .update(interventions)
-      .set({ status: "published", updatedAt: sql`now()` })
-      .where(
-        inArray(
-          interventions.id,
-          writes.published.map((write) => write.current.interventionId),
+  // The set writes, sent together (one round trip). A webhook can arrive before this transaction, a
+  // rejection too: markPublishedAll keeps what it said.
+  await Promise.all([
+    markPublishedAll(tx, writes.published),
+    writes.published.length > 0 &&
+      tx
+        .update(interventions)
+        .set({ status: "published", updatedAt: sql`now()` })
+        .where(
+          isAnyOf(
+            interventions.id,
+            writes.published.map((write) => write.current.interventionId),
+          ),
         ),
-      );
-  }
-  await recordAudits(tx, systemPrincipal, writes.audits);
+    recordAudits(tx, systemPrincipal, writes.audits),
+  ]);
   return stored;
 }
 

@@ -1,5 +1,6 @@
 import { eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Executor } from "@/db/client";
+import { isAnyOf } from "@/db/sql";
 import { publications, type Publication, type PublicationStatus } from "@/db/schema";
 import type { FieldProblem } from "@/lib/errors";
 
@@ -137,7 +138,7 @@ export async function markInProgressAll(tx: Executor, rows: readonly { intervent
     .update(publications)
     .set({ status: "in_progress", nextAttemptAt: null, attemptCount: sql`${publications.attemptCount} + 1`, updatedAt: sql`now()` })
     .where(
-      inArray(
+      isAnyOf(
         publications.interventionId,
         rows.map((row) => row.interventionId),
       ),
