@@ -13,6 +13,11 @@
  * 4. Each worker process's peak RSS (VmHWM) over the backlogs, and a fresh worker's over one dossier
  *    of 2,000 photos (41 calls).
  *
+ * Before a lifted backlog, the workers publish a warm-up batch that is not measured: a worker that
+ * meets a backlog has been running, with its access token, its connections and its compiled code.
+ * What a fresh worker takes is printed apart (the warm-up's latency), and so is where the CPU went
+ * during each drain: the workers, PostgreSQL, and this process (the sandbox).
+ *
  * Needs DATABASE_URL pointing at a PostgreSQL server; it creates and drops its own database.
  * BENCH_COUNT overrides the 2,000. BENCH_ONLY runs some parts only, e.g. BENCH_ONLY=lifted,tpcb
  * (parts: lifted, bare, tpcb, limited, dossier), to compare two versions quickly; the shares
@@ -20,7 +25,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -43,6 +48,7 @@ import { startSandbox } from "@/sandbox/server";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 2000);
 const IDLE_SAMPLES = 100;
+const WARM_UP = 200;
 const PARTS = ["lifted", "bare", "tpcb", "limited", "dossier"] as const;
 const only = (process.env.BENCH_ONLY ?? PARTS.join(",")).split(",");
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`BENCH_ONLY takes ${PARTS.join(", ")}, not ${part}`);
@@ -67,6 +73,34 @@ const peakRssMb = (pid: number | undefined) => {
   } catch {
     return Number.NaN;
   }
+};
+/** CPU seconds (user and system, every thread) a process has used so far; 0 once it is gone. */
+const cpuSeconds = (pid: number | string | undefined) => {
+  try {
+    // The fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks (100/s).
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+};
+/** Every PostgreSQL server process on this machine (the server the benchmark uses, when it runs here). */
+const postgresCpuSeconds = () => {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres") total += cpuSeconds(entry);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return total;
+};
+/** The machine's busy CPU seconds so far, all cores (from /proc/stat: everything but idle and iowait). */
+const machineBusySeconds = () => {
+  const ticks = readFileSync("/proc/stat", "utf8").split("\n")[0]!.split(/\s+/).slice(1).map(Number);
+  return (ticks.reduce((sum, n) => sum + n, 0) - ticks[3]! - ticks[4]!) / 100;
 };
 const fmt = (n: number, digits = 0) => n.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -161,13 +195,30 @@ async function main() {
     sandbox.reset();
     sandbox.setFaults({ latencyMs });
     const references = await createWaiting(`INT-BENCH-L${latencyMs}-W${workerCount}`, COUNT);
+    const warmUp = await createWaiting(`INT-WARM-L${latencyMs}-W${workerCount}`, WARM_UP);
     await startWorkers(workerCount, { SYMPHONICS_RATE_LIMIT_PER_SECOND: "1000000", SYMPHONICS_RATE_LIMIT_BURST: "1000000" });
+    // A fresh worker's first batch: it connects, takes its access token and compiles its code.
+    const warmUpAt = await makeEligible(warmUp);
+    await waitPublished(warmUp, 600_000);
+    const warmUpTimes = (await publishedTimes(warmUp)).sort((a, b) => a - b);
+
     const eligibleAt = await makeEligible(references);
+    const cpuBefore = { workers: workers.map((child) => cpuSeconds(child.pid)), postgres: postgresCpuSeconds(), bench: cpuSeconds(process.pid), machine: machineBusySeconds(), at: Date.now() };
     await waitPublished(references, 600_000);
     const times = (await publishedTimes(references)).sort((a, b) => a - b);
     const seconds = (times.at(-1)! - eligibleAt) / 1000;
     const latencies = times.map((t) => t - eligibleAt);
     const rate = COUNT / seconds;
+    // From just after the eligibility commit to the last poll: a little wider than the drain itself.
+    const cpuWindow = (Date.now() - cpuBefore.at) / 1000;
+    const workersCpu = workers.map((child, i) => cpuSeconds(child.pid) - cpuBefore.workers[i]!);
+    const postgresCpu = postgresCpuSeconds() - cpuBefore.postgres;
+    const cpuShare = (cpu: number) => `${fmt((cpu / cpuWindow) * 100)} %`;
+    const cpu =
+      `CPU over the drain (${fmt(cpuWindow, 2)} s, ${os.cpus().length} cores): worker${workerCount > 1 ? "s" : ""} ${workersCpu.map(cpuShare).join(" + ")} of a core, ` +
+      `PostgreSQL ${postgresCpu > 0 ? cpuShare(postgresCpu) : "n/a (not on this machine)"}, this process (sandbox) ${cpuShare(cpuSeconds(process.pid) - cpuBefore.bench)}; ` +
+      `machine ${fmt(((machineBusySeconds() - cpuBefore.machine) / (cpuWindow * os.cpus().length)) * 100)} % busy; ` +
+      `per publication: workers ${fmt((workersCpu.reduce((a, b) => a + b, 0) / COUNT) * 1000, 2)} ms, PostgreSQL ${fmt((postgresCpu / COUNT) * 1000, 2)} ms`;
     const backlogRss = Math.max(...workers.map((child) => peakRssMb(child.pid)));
     if (latencyMs === 0) throughput0.set(workerCount, rate);
 
@@ -183,8 +234,9 @@ async function main() {
     await stopWorkers();
     results.push(
       `  sandbox +${latencyMs} ms, limit lifted, ${workerCount} worker${workerCount > 1 ? "s" : ""}: ${fmt(rate)} publications/s (${fmt(COUNT)} in ${fmt(seconds, 1)} s); ` +
-        `backlog eligibility→published p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms; ` +
-        `idle p50 ${fmt(percentile(idle, 50))} ms, p99 ${fmt(percentile(idle, 99))} ms (${IDLE_SAMPLES} samples); worker peak RSS over the backlog ${fmt(backlogRss)} MB`,
+        `backlog eligibility→published p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms, first ${fmt(latencies[0]!)} ms; ` +
+        `fresh worker${workerCount > 1 ? "s" : ""}' warm-up (${WARM_UP}, not counted): first published after ${fmt(warmUpTimes[0]! - warmUpAt)} ms, all in ${fmt(warmUpTimes.at(-1)! - warmUpAt)} ms; ` +
+        `idle p50 ${fmt(percentile(idle, 50))} ms, p99 ${fmt(percentile(idle, 99))} ms (${IDLE_SAMPLES} samples); worker peak RSS over the backlog ${fmt(backlogRss)} MB\n    ${cpu}`,
     );
     console.log(results.at(-1));
   }
