@@ -35,14 +35,6 @@ export function getDb(): Database {
   return getConnection().db;
 }
 
-/**
- * The postgres.js client under a drizzle database or transaction, for libraries that run their
- * own SQL (pg-boss) and must join our transaction: enqueueing then commits or rolls back with it.
- */
-export function rawClient(executor: Executor): postgres.Sql {
-  return (executor as unknown as { session: { client: postgres.Sql } }).session.client;
-}
-
 /** True for a unique-constraint violation, whether drizzle wrapped the driver's error or not. */
 export function isUniqueViolation(error: unknown): boolean {
   const candidate = error as { code?: string; cause?: { code?: string } } | null;

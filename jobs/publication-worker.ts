@@ -34,10 +34,12 @@ const SWEEP_INTERVAL_MS = 30_000;
 export async function startPublicationWorker(config: Config, logger: Logger): Promise<PublicationWorker> {
   const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const databaseUrl = config.DATABASE_URL;
-  const inFlight = config.WORKER_BATCH_SIZE * config.WORKER_CONCURRENCY;
-  // A publication holds one connection only while it reads or writes, never during its HTTP calls
-  // or its wait for the rate limit: a small pool serves many, and spares PostgreSQL's connection slots.
-  const connection = connect(databaseUrl, { max: Math.min(20, inFlight + 2) });
+  // A batch in flight holds one connection at a time (its claim, its turn at the rate limit, its
+  // store), never during its HTTP calls; the heartbeat, the sweep and the reconciler take one each,
+  // and the checkpoints of large dossiers share the rest. A small pool also means each connection
+  // runs every statement often: postgres.js prepares a statement once per connection, and the
+  // first time costs one more round trip.
+  const connection = connect(databaseUrl, { max: Math.min(20, config.WORKER_CONCURRENCY + 4) });
   const { db } = connection;
   const client = createSymphonicsClient({
     baseUrl: config.SYMPHONICS_BASE_URL,

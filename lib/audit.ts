@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { auditLog } from "@/db/schema";
+import { executePrepared } from "@/db/sql";
 import type { Principal } from "@/lib/auth/roles";
 
 /** Records who did what, in the caller's transaction so it exists exactly when the change does. */
@@ -32,8 +33,11 @@ export async function recordAudits(
 ): Promise<void> {
   if (entries.length === 0) return;
   const rows = entries.map((entry) => ({ action: entry.action, intervention_id: entry.interventionId, details: entry.details ?? null }));
-  await tx.execute(sql`
+  await executePrepared(
+    tx,
+    sql`
     insert into ${auditLog} (actor_type, actor_id, actor_label, action, intervention_id, details)
     select ${actor.kind}, ${actor.id}, ${actor.label}, action, intervention_id, details
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(action text, intervention_id uuid, details jsonb)`);
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(action text, intervention_id uuid, details jsonb)`,
+  );
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Database, Executor } from "@/db/client";
-import { isAnyOf } from "@/db/sql";
+import { executePrepared, isAnyOf } from "@/db/sql";
 import { beneficiaries, circuitBreakers, interventionDocuments, interventions, publicationAttempts, publications, type AttemptTrigger, type Publication } from "@/db/schema";
 import { raiseAlert } from "@/lib/alerts/alerts";
 import { recordAudits } from "@/lib/audit";
@@ -307,7 +307,9 @@ async function claimAll(deps: PublicationDeps, requests: PublicationRequest[]): 
         .innerJoin(interventions, eq(interventions.id, publications.interventionId))
         .innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId))
         .where(isAnyOf(publications.interventionId, [...new Set(requests.map((request) => request.interventionId))]))
-        .for("update", { of: publications, skipLocked: true });
+        .for("update", { of: publications, skipLocked: true })
+        .prepare("claim_batch")
+        .execute();
       if (rows.length === 0) return;
       const locked = new Map(rows.map((row) => [row.publication.interventionId, row]));
       // One breaker question for the batch, answered by the read above when the circuit is closed;
@@ -456,11 +458,14 @@ async function insertAttempts(tx: Executor, request: PublicationRequest, attempt
 async function insertAttemptRows(tx: Executor, rows: ReturnType<typeof attemptRows>): Promise<void> {
   if (rows.length === 0) return;
   // The record's columns in the insert's order, so the select can take them all.
-  await tx.execute(sql`
+  await executePrepared(
+    tx,
+    sql`
     insert into ${publicationAttempts} (intervention_id, operation, idempotency_key, trigger, triggered_by, outcome, http_status, problem_code, message, duration_ms, response_excerpt, correlation_id, started_at)
     select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
       intervention_id uuid, operation text, idempotency_key text, trigger attempt_trigger, triggered_by text, outcome text, http_status integer,
-      problem_code text, message text, duration_ms integer, response_excerpt text, correlation_id text, started_at timestamptz)`);
+      problem_code text, message text, duration_ms integer, response_excerpt text, correlation_id text, started_at timestamptz)`,
+  );
 }
 
 /** The exchanges' log lines under the run's correlation id, also when a batch logs them for many runs. */
@@ -542,7 +547,9 @@ async function storeIn(tx: Executor, outcomes: Outcome[]): Promise<PublicationRu
         ),
       )
       .orderBy(asc(publications.interventionId))
-      .for("update"),
+      .for("update")
+      .prepare("lock_batch")
+      .execute(),
   ]);
   const current = new Map(locked.map((publication) => [publication.interventionId, publication]));
   const writes: BatchWrites = { published: [], audits: [] };
@@ -564,7 +571,9 @@ async function storeIn(tx: Executor, outcomes: Outcome[]): Promise<PublicationRu
             interventions.id,
             writes.published.map((write) => write.current.interventionId),
           ),
-        ),
+        )
+        .prepare("interventions_published")
+        .execute(),
     recordAudits(tx, systemPrincipal, writes.audits),
   ]);
   return stored;

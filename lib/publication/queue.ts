@@ -1,6 +1,7 @@
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { PgBoss, type Job, type JobResult } from "pg-boss";
-import { type Executor, rawClient } from "@/db/client";
+import type { Executor } from "@/db/client";
+import { rawClient } from "@/db/sql";
 import { config } from "@/lib/config";
 import { currentCorrelationId } from "@/lib/observability/correlation";
 

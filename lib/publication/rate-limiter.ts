@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
+import { executePrepared } from "@/db/sql";
 import type { RateLimitState } from "@/lib/symphonics/outcomes";
 
 /**
@@ -81,7 +82,9 @@ export async function reserveRequests(db: Executor, settings: RateLimitSettings,
   const maxDebt = (maxWaitMs / 1000) * perSecond;
   // Symphonics' count caps ours; unknown (or full), the burst does.
   const partnerCap = partnerTokens(settings, Date.now()) ?? burst;
-  const [row] = await db.execute<{ granted: boolean; wait_ms: number; held_until: number | null; available: number }>(sql`
+  const [row] = await executePrepared<{ granted: boolean; wait_ms: number; held_until: number | null; available: number }>(
+    db,
+    sql`
     with current_bucket as (
       select name, clock_timestamp() as at, blocked_until,
         least(${burst}::float8, ${partnerCap}::float8, tokens + greatest(0, extract(epoch from clock_timestamp() - refilled_at)) * ${perSecond}::float8) as available
@@ -93,7 +96,8 @@ export async function reserveRequests(db: Executor, settings: RateLimitSettings,
     set tokens = case when d.granted then d.available - ${count}::float8 else d.available end, refilled_at = d.at
     from decision d where b.name = d.name
     returning d.granted, (greatest(0, ${count}::float8 - d.available) / ${perSecond}::float8 * 1000)::float8 as wait_ms,
-      (extract(epoch from d.blocked_until) * 1000)::float8 as held_until, d.available::float8 as available`);
+      (extract(epoch from d.blocked_until) * 1000)::float8 as held_until, d.available::float8 as available`,
+  );
   if (!row) throw new Error(`rate limit bucket ${name} is missing`);
   const waitMs = Math.ceil(Number(row.wait_ms));
   if (!row.granted) return { granted: false, retryInMs: waitMs };
@@ -139,11 +143,13 @@ function currentHold(db: Executor, name: string): { since: number; read: Promise
   if (pending && pending.since === since) return pending;
   const entry = {
     since,
-    read: db
-      .execute<{ until: number | null; remaining_ms: number | null }>(sql`
+    read: executePrepared<{ until: number | null; remaining_ms: number | null }>(
+      db,
+      sql`
         select (extract(epoch from blocked_until) * 1000)::float8 as until,
           (extract(epoch from blocked_until - clock_timestamp()) * 1000)::float8 as remaining_ms
-        from rate_limit_buckets where name = ${name}`)
+        from rate_limit_buckets where name = ${name}`,
+    )
       .then(([row]) => ({ until: Number(row?.until ?? 0), remainingMs: Number(row?.remaining_ms ?? 0) }))
       .finally(() => {
         if (reads.get(name) === entry) reads.delete(name);

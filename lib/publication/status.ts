@@ -1,6 +1,6 @@
 import { eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { isAnyOf } from "@/db/sql";
+import { executePrepared, isAnyOf } from "@/db/sql";
 import { publications, type Publication, type PublicationStatus } from "@/db/schema";
 import type { FieldProblem } from "@/lib/errors";
 
@@ -142,7 +142,9 @@ export async function markInProgressAll(tx: Executor, rows: readonly { intervent
         publications.interventionId,
         rows.map((row) => row.interventionId),
       ),
-    );
+    )
+    .prepare("mark_in_progress_all")
+    .execute();
 }
 
 /**
@@ -244,13 +246,16 @@ export async function markPublishedAll(tx: Executor, rows: readonly { current: P
       problems: rejected ? current.problems : null,
     };
   });
-  await tx.execute(sql`
+  await executePrepared(
+    tx,
+    sql`
     update publications p
     set status = c.status, dossier_id = c.dossier_id, dossier_status = c.dossier_status, photos_sent = c.photos_sent,
         published_at = now(), next_attempt_at = null, consecutive_failures = 0, first_failure_at = null, problems = c.problems, updated_at = now()
     from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb)
       as c(intervention_id uuid, status publication_status, dossier_id text, dossier_status dossier_status, photos_sent integer, problems jsonb)
-    where p.intervention_id = c.intervention_id`);
+    where p.intervention_id = c.intervention_id`,
+  );
 }
 
 /** Symphonics rejected the dossier (a webhook), whenever it comes: a person must look at it. */
