@@ -1,5 +1,5 @@
-import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
+import { getTableColumns, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { PgDialect, type PgTable } from "drizzle-orm/pg-core";
 import type postgres from "postgres";
 import type { Executor } from "./client";
 
@@ -35,4 +35,17 @@ export async function executePrepared<T extends Record<string, unknown>>(executo
  */
 export function isAnyOf(column: SQLWrapper, ids: readonly string[]): SQL {
   return sql`${column} = any(${sql.param(ids)}::uuid[])`;
+}
+
+/**
+ * A row of `table` read by raw SQL (`select t.*`), as drizzle's own select returns it: columns
+ * under their schema keys, each value decoded by its column (dates, numbers, JSON).
+ */
+export function rowOf<T extends PgTable>(table: T, raw: Record<string, unknown>): T["$inferSelect"] {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = raw[column.name];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as T["$inferSelect"];
 }

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 
 /**
@@ -27,6 +27,16 @@ async function ensureBreaker(db: Executor, name: string): Promise<void> {
   if (names.has(name)) return;
   await db.execute(sql`insert into circuit_breakers (name) values (${name}) on conflict (name) do nothing`);
   names.add(name);
+}
+
+/** SQL: the circuit is closed, so a call needs no permission (a missing row is not: requestPermission creates it). */
+export function circuitClosedSql(settings: BreakerSettings): SQL<boolean> {
+  return sql<boolean>`exists (select 1 from circuit_breakers where name = ${settings.name} and state = 'closed')`;
+}
+
+/** SQL: closed with no failure counted, so a success has nothing to reset (see recordHealthy). */
+export function circuitHealthySql(settings: BreakerSettings): SQL<boolean> {
+  return sql<boolean>`exists (select 1 from circuit_breakers where name = ${settings.name} and state = 'closed' and consecutive_failures = 0)`;
 }
 
 export async function requestPermission(db: Executor, settings: BreakerSettings): Promise<Permission> {

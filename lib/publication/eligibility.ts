@@ -1,4 +1,5 @@
-import type { InterventionStatus, PublicationStatus } from "@/db/schema";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { interventionDocuments, type InterventionStatus, type PublicationStatus } from "@/db/schema";
 import type { FieldProblem } from "@/lib/errors";
 import { translator } from "@/lib/i18n/catalogue";
 import type { Locale } from "@/lib/i18n/locales";
@@ -43,4 +44,16 @@ export function checkEligibility(input: EligibilityInput, locale: Locale = "en")
     }
   });
   return problems.length ? { eligible: false, reasons: problems.map((problem) => problem.message), problems } : { eligible: true };
+}
+
+/**
+ * checkEligibility's rule in SQL, for an intervention whose publication is underway (so neither
+ * published nor resolved): the batch claim decides in its one statement which publications go, and
+ * leaves the others to checkEligibility, which says why. eligibility.test.ts holds both to the same
+ * answers.
+ */
+export function eligibleSql(intervention: { id: SQLWrapper; status: SQLWrapper; contractSignedAt: SQLWrapper }): SQL {
+  return sql`(${intervention.status} = 'installation_done' and ${intervention.contractSignedAt} is not null and not exists (
+    select 1 from ${interventionDocuments}
+    where ${interventionDocuments.interventionId} = ${intervention.id} and ${interventionDocuments.requiresSignature} and ${interventionDocuments.signedAt} is null))`;
 }

@@ -14,13 +14,13 @@ import { observeRateLimitTurn, observeSymphonicsExchanges } from "@/lib/observab
 import type { SymphonicsClient } from "@/lib/symphonics/client";
 import type { AttemptRecord, FailedOutcome } from "@/lib/symphonics/outcomes";
 import { HELD_BY_RETRY_AFTER, sendDossier, type PublicationResult } from "@/lib/symphonics/publish-dossier";
-import { recordFailure, recordHealthy, requestPermission, type Permission } from "./circuit-breaker";
-import { checkEligibility, type Eligibility } from "./eligibility";
+import { circuitClosedSql, circuitHealthySql, recordFailure, recordHealthy, requestPermission, type Permission } from "./circuit-breaker";
+import { checkEligibility, eligibleSql, type Eligibility } from "./eligibility";
 import { photoBatchRetries } from "./photo-batch-retry";
 import { holdBeforeCall, holdUntilRetryAfter, observePartnerBucket, reserveRequests, slotDelayMs } from "./rate-limiter";
 import { nextRetry } from "./retry-policy";
 import type { PipelineSettings } from "./settings";
-import { isUnderway, markFailed, markInProgress, markInProgressAll, markNeedsReview, markNotReady, markPostponed, markPublishedAll, markRetrying } from "./status";
+import { claimInProgress, isUnderway, markFailed, markInProgress, markInProgressAll, markNeedsReview, markNotReady, markPostponed, markPublishedAll, markRetrying } from "./status";
 import { eligibilityOf } from "./trigger";
 
 /** What a publication job carries: which intervention, and why it runs. */
@@ -279,70 +279,20 @@ async function claimPublication(deps: PublicationDeps, tx: Executor, request: Pu
 }
 
 /**
- * The runs of a batch claimed in one transaction: the rows nobody else holds are locked in one
- * statement (skip locked), their eligibility re-checked from one read of their documents, and
- * those that go enter in_progress in one statement. A run whose row another transaction holds, a
- * second job of the same publication, or every run when the batch claim fails, is claimed on its own.
+ * The runs of a batch claimed together. In the one statement of claimGoing, the rows nobody else
+ * holds are locked, and those that go (underway, due, eligible, the circuit closed) enter in_progress
+ * with their dossier sources read: a backlog's batch takes one round trip. What did not go there is
+ * decided in one transaction (decideAll), which says why; a run whose row another transaction holds,
+ * a second job of the same publication, or every run of a step that failed, is claimed on its own.
  */
 async function claimAll(deps: PublicationDeps, requests: PublicationRequest[]): Promise<(Claim | Error)[]> {
   const claims: (Claim | Error | undefined)[] = new Array(requests.length);
-  try {
-    await deps.db.transaction(async (tx) => {
-      // One round trip: the rows locked, with what eligibility needs, the circuit's state and what
-      // the dossiers are made of. A change committed after this read can be missed by this send, as
-      // one committed between any read and the send always could: its own trigger queues it again.
-      const rows = await tx
-        .select({
-          publication: publications,
-          status: interventions.status,
-          contractSignedAt: beneficiaries.contractSignedAt,
-          documents: sql<{ filePath: string; requiresSignature: boolean; signedAt: string | null }[]>`(
-            select coalesce(json_agg(json_build_object('filePath', d.file_path, 'requiresSignature', d.requires_signature, 'signedAt', d.signed_at) order by d.position), '[]'::json)
-            from ${interventionDocuments} d where d.intervention_id = ${publications.interventionId})`,
-          circuit: sql<string | null>`(select state from ${circuitBreakers} where name = ${deps.settings.breaker.name})`,
-          circuitHealthy: sql<boolean | null>`(select state = 'closed' and consecutive_failures = 0 from ${circuitBreakers} where name = ${deps.settings.breaker.name})`,
-          source: dossierSourceJson(publications.interventionId),
-        })
-        .from(publications)
-        .innerJoin(interventions, eq(interventions.id, publications.interventionId))
-        .innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId))
-        .where(isAnyOf(publications.interventionId, [...new Set(requests.map((request) => request.interventionId))]))
-        .for("update", { of: publications, skipLocked: true })
-        .prepare("claim_batch")
-        .execute();
-      if (rows.length === 0) return;
-      const locked = new Map(rows.map((row) => [row.publication.interventionId, row]));
-      // One breaker question for the batch, answered by the read above when the circuit is closed;
-      // a half-open circuit lets one probe through, the others ask again (and wait).
-      let permission: Permission | null = rows[0]!.circuit === "closed" ? { allowed: true, probe: false } : null;
-      const permit = async () => {
-        if (permission && !(permission.allowed && permission.probe)) return permission;
-        permission = await requestPermission(tx, deps.settings.breaker);
-        return permission;
-      };
-      const going: { interventionId: string; status: Publication["status"] }[] = [];
-      const decided: [number, Claim][] = [];
-      for (const [index, request] of requests.entries()) {
-        const row = locked.get(request.interventionId);
-        if (!row) continue;
-        locked.delete(request.interventionId);
-        const { publication } = row;
-        const eligibility = checkEligibility({
-          status: row.status,
-          contractSignedAt: row.contractSignedAt,
-          documents: row.documents.map((document) => ({ ...document, signedAt: document.signedAt ? new Date(document.signedAt) : null })),
-          publicationStatus: publication.status,
-        });
-        const decision = await decideClaim(deps, tx, request, publication, eligibility, permit);
-        const claim: Claim = decision.go ? { ...decision, source: row.source && dossierSourceOf(row.source), circuitHealthy: row.circuitHealthy === true } : decision;
-        if (claim.go) going.push({ interventionId: request.interventionId, status: publication.status });
-        decided.push([index, claim]);
-      }
-      await markInProgressAll(tx, going);
-      for (const [index, claim] of decided) claims[index] = claim;
+  await claimGoing(deps, requests, claims).catch(() => claims.fill(undefined));
+  const rest = requests.flatMap((request, index) => (claims[index] === undefined ? [{ request, index }] : []));
+  if (rest.length > 0) {
+    await decideAll(deps, rest, claims).catch(() => {
+      for (const { index } of rest) claims[index] = undefined;
     });
-  } catch {
-    claims.fill(undefined);
   }
   await Promise.all(
     requests.map(async (request, index) => {
@@ -355,6 +305,102 @@ async function claimAll(deps: PublicationDeps, requests: PublicationRequest[]): 
     }),
   );
   return claims as (Claim | Error)[];
+}
+
+/**
+ * The runs that go, claimed in one statement (claimInProgress): decideClaim's way to go, in SQL.
+ * Every other run is left unclaimed, its row unchanged, for decideAll to decide and say why.
+ */
+async function claimGoing(deps: PublicationDeps, requests: PublicationRequest[], claims: (Claim | Error | undefined)[]): Promise<void> {
+  const { breaker } = deps.settings;
+  // Not early: a run due within the tolerance goes (decideClaim's rule).
+  const dueBy = new Date(deps.now().getTime() + EARLY_TOLERANCE_MS).toISOString();
+  const rows = await claimInProgress<{ source: DossierSourceJson | null; circuit_healthy: boolean }>(
+    deps.db,
+    [...new Set(requests.map((request) => request.interventionId))],
+    sql`${eligibleSql({ id: interventions.id, status: interventions.status, contractSignedAt: beneficiaries.contractSignedAt })}
+      and (${publications.nextAttemptAt} is null or ${publications.nextAttemptAt} <= ${dueBy}::timestamptz)
+      and ${circuitClosedSql(breaker)}`,
+    { source: dossierSourceJson(publications.interventionId), circuit_healthy: circuitHealthySql(breaker) },
+  );
+  const went = new Map(rows.filter((row) => row.went).map((row) => [row.publication.interventionId, row]));
+  for (const [index, request] of requests.entries()) {
+    const row = went.get(request.interventionId);
+    if (!row) continue;
+    // A second job of the same publication is left for decideAll, which sees this claim.
+    went.delete(request.interventionId);
+    const { publication } = row;
+    claims[index] = {
+      go: true,
+      publication,
+      previousStatus: statusBeforeRun(publication.status),
+      source: row.source && dossierSourceOf(row.source),
+      circuitHealthy: row.circuit_healthy,
+    };
+  }
+}
+
+/**
+ * Runs the batch claim did not take, decided in one transaction: the rows nobody else holds are
+ * locked in one statement (skip locked), their eligibility re-checked from one read of their
+ * documents, and those that go enter in_progress in one statement. A run left undecided (its row
+ * held elsewhere, a second job of the same publication) is claimed on its own by the caller.
+ */
+async function decideAll(deps: PublicationDeps, runs: { request: PublicationRequest; index: number }[], claims: (Claim | Error | undefined)[]): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    // One round trip: the rows locked, with what eligibility needs, the circuit's state and what
+    // the dossiers are made of. A change committed after this read can be missed by this send, as
+    // one committed between any read and the send always could: its own trigger queues it again.
+    const rows = await tx
+      .select({
+        publication: publications,
+        status: interventions.status,
+        contractSignedAt: beneficiaries.contractSignedAt,
+        documents: sql<{ filePath: string; requiresSignature: boolean; signedAt: string | null }[]>`(
+          select coalesce(json_agg(json_build_object('filePath', d.file_path, 'requiresSignature', d.requires_signature, 'signedAt', d.signed_at) order by d.position), '[]'::json)
+          from ${interventionDocuments} d where d.intervention_id = ${publications.interventionId})`,
+        circuit: sql<string | null>`(select state from ${circuitBreakers} where name = ${deps.settings.breaker.name})`,
+        circuitHealthy: circuitHealthySql(deps.settings.breaker),
+        source: dossierSourceJson(publications.interventionId),
+      })
+      .from(publications)
+      .innerJoin(interventions, eq(interventions.id, publications.interventionId))
+      .innerJoin(beneficiaries, eq(beneficiaries.id, interventions.beneficiaryId))
+      .where(isAnyOf(publications.interventionId, [...new Set(runs.map(({ request }) => request.interventionId))]))
+      .for("update", { of: publications, skipLocked: true })
+      .prepare("decide_batch")
+      .execute();
+    if (rows.length === 0) return;
+    const locked = new Map(rows.map((row) => [row.publication.interventionId, row]));
+    // One breaker question for the batch, answered by the read above when the circuit is closed;
+    // a half-open circuit lets one probe through, the others ask again (and wait).
+    let permission: Permission | null = rows[0]!.circuit === "closed" ? { allowed: true, probe: false } : null;
+    const permit = async () => {
+      if (permission && !(permission.allowed && permission.probe)) return permission;
+      permission = await requestPermission(tx, deps.settings.breaker);
+      return permission;
+    };
+    const going: { interventionId: string; status: Publication["status"] }[] = [];
+    const decided: [number, Claim][] = [];
+    for (const { request, index } of runs) {
+      const row = locked.get(request.interventionId);
+      if (!row) continue;
+      locked.delete(request.interventionId);
+      const { publication } = row;
+      const eligibility = checkEligibility({
+        status: row.status,
+        contractSignedAt: row.contractSignedAt,
+        documents: row.documents.map((document) => ({ ...document, signedAt: document.signedAt ? new Date(document.signedAt) : null })),
+        publicationStatus: publication.status,
+      });
+      const decision = await decideClaim(deps, tx, request, publication, eligibility, permit);
+      const claim: Claim = decision.go ? { ...decision, source: row.source && dossierSourceOf(row.source), circuitHealthy: row.circuitHealthy } : decision;
+      if (claim.go) going.push({ interventionId: request.interventionId, status: publication.status });
+      decided.push([index, claim]);
+    }
+    await markInProgressAll(tx, going);
+    for (const [index, claim] of decided) claims[index] = claim;
+  });
 }
 
 /** Whether a run goes, from its publication read under lock; the caller moves those that go to in_progress. */
@@ -394,8 +440,11 @@ async function decideClaim(
     await postponeIn(tx, deps, request, publication, publicationStatus, at);
     return { go: false, result: "postponed" };
   }
-  return { go: true, publication, previousStatus: publicationStatus === "in_progress" ? "queued" : publicationStatus };
+  return { go: true, publication, previousStatus: statusBeforeRun(publicationStatus) };
 }
+
+/** The status a run's publication had before its claim: one already in progress (a job taken again) counts as queued. */
+const statusBeforeRun = (status: Publication["status"]) => (status === "in_progress" ? "queued" : status);
 
 /**
  * Pushes the next run to `at` without counting a failure: the wait is ours (circuit open, rate

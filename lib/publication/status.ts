@@ -1,7 +1,7 @@
 import { eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { executePrepared, isAnyOf } from "@/db/sql";
-import { publications, type Publication, type PublicationStatus } from "@/db/schema";
+import { executePrepared, isAnyOf, rowOf } from "@/db/sql";
+import { beneficiaries, interventions, publications, type Publication, type PublicationStatus } from "@/db/schema";
 import type { FieldProblem } from "@/lib/errors";
 
 /**
@@ -128,6 +128,50 @@ export async function markInProgress(tx: Executor, interventionId: string, from:
     .update(publications)
     .set({ status: "in_progress", nextAttemptAt: null, attemptCount: sql`${publications.attemptCount} + 1`, updatedAt: sql`now()` })
     .where(byIntervention(interventionId));
+}
+
+/**
+ * The claim of a batch in one statement, on its own (no transaction around it): the publications of
+ * `interventionIds` that no other transaction holds are locked, the underway ones for which `goes`
+ * holds enter in_progress (one more attempt), and every locked row comes back as it was read, with
+ * `went` and the `also` columns. `goes` and `also` are SQL over the publication, its intervention and
+ * its beneficiary (the tables publications, interventions and beneficiaries). A row that did not go
+ * is unchanged: its caller decides about it with markInProgress or markInProgressAll, under a lock.
+ */
+export async function claimInProgress<Also extends Record<string, unknown>>(
+  db: Executor,
+  interventionIds: readonly string[],
+  goes: SQL,
+  also: { [K in keyof Also]: SQL },
+): Promise<({ publication: Publication; went: boolean } & Also)[]> {
+  const names = Object.keys(also);
+  const alsoColumns = sql.join(
+    names.map((name) => sql`${also[name]!} as ${sql.identifier(name)}`),
+    sql`, `,
+  );
+  const rows = await executePrepared<Record<string, unknown>>(
+    db,
+    sql`
+    with locked as (
+      select ${publications}.*, (${goes}) as goes${names.length > 0 ? sql`, ${alsoColumns}` : sql``}
+      from ${publications}
+      join ${interventions} on ${interventions.id} = ${publications.interventionId}
+      join ${beneficiaries} on ${beneficiaries.id} = ${interventions.beneficiaryId}
+      where ${isAnyOf(publications.interventionId, interventionIds)}
+      for update of ${publications} skip locked
+    ), going as (
+      update ${publications}
+      set status = 'in_progress', next_attempt_at = null, attempt_count = locked.attempt_count + 1, updated_at = now()
+      from locked
+      where ${publications.interventionId} = locked.intervention_id and locked.goes and ${underwaySql(sql`locked.status`)}
+      returning ${publications.interventionId}
+    )
+    select locked.*, going.intervention_id is not null as went from locked left join going using (intervention_id)`,
+  );
+  return rows.map((row) => {
+    const extra = Object.fromEntries(names.map((name) => [name, row[name]])) as Also;
+    return { ...extra, publication: rowOf(publications, row), went: row.went === true };
+  });
 }
 
 /** A batch of runs claims its publications in one statement: the same move as markInProgress, row by row. */
