@@ -315,13 +315,13 @@ async function claimGoing(deps: PublicationDeps, requests: PublicationRequest[],
   const { breaker } = deps.settings;
   // Not early: a run due within the tolerance goes (decideClaim's rule).
   const dueBy = new Date(deps.now().getTime() + EARLY_TOLERANCE_MS).toISOString();
-  const rows = await claimInProgress<{ source: DossierSourceJson | null; circuit_healthy: boolean }>(
+  const rows = await claimInProgress<{ source: DossierSourceJson | null; circuitHealthy: boolean }>(
     deps.db,
     [...new Set(requests.map((request) => request.interventionId))],
     sql`${eligibleSql({ id: interventions.id, status: interventions.status, contractSignedAt: beneficiaries.contractSignedAt })}
       and (${publications.nextAttemptAt} is null or ${publications.nextAttemptAt} <= ${dueBy}::timestamptz)
       and ${circuitClosedSql(breaker)}`,
-    { source: dossierSourceJson(publications.interventionId), circuit_healthy: circuitHealthySql(breaker) },
+    { source: dossierSourceJson(publications.interventionId), circuitHealthy: circuitHealthySql(breaker) },
   );
   const went = new Map(rows.filter((row) => row.went).map((row) => [row.publication.interventionId, row]));
   for (const [index, request] of requests.entries()) {
@@ -335,7 +335,7 @@ async function claimGoing(deps: PublicationDeps, requests: PublicationRequest[],
       publication,
       previousStatus: statusBeforeRun(publication.status),
       source: row.source && dossierSourceOf(row.source),
-      circuitHealthy: row.circuit_healthy,
+      circuitHealthy: row.circuitHealthy,
     };
   }
 }

@@ -27,13 +27,13 @@ describe("claimInProgress, the batch claim in one statement", () => {
     const ids = [goes, stays, published, failed];
     const before = await stored(ids);
 
-    const rows = await claimInProgress<{ first_name: string | null }>(db, ids, sql`${interventions.reference} <> 'INT-CLAIM-STAYS'`, {
-      first_name: sql`${beneficiaries.firstName}`,
+    const rows = await claimInProgress<{ firstName: string | null }>(db, ids, sql`${interventions.reference} <> 'INT-CLAIM-STAYS'`, {
+      firstName: sql`${beneficiaries.firstName}`,
     });
 
     const byId = new Map(rows.map((row) => [row.publication.interventionId, row]));
     expect(byId.size).toBe(4);
-    expect(byId.get(goes)).toMatchObject({ went: true, first_name: "INT-CLAIM-GOES" });
+    expect(byId.get(goes)).toMatchObject({ went: true, firstName: "INT-CLAIM-GOES" });
     // As read under the lock: the status and next attempt it had, typed as drizzle's own select.
     expect(byId.get(goes)!.publication).toEqual(before.get(goes));
     expect(byId.get(stays)).toMatchObject({ went: false });
