@@ -162,6 +162,24 @@ describe("mapInterventionToDossier", () => {
     ]);
   });
 
+  it("lists missing files in the same order whichever file check finishes first: documents, then photos", async () => {
+    const intervention = interventionFixture({ photos: photoPaths(2) });
+    const slowFirst = (slow: string) => ({
+      ...memoryFiles(),
+      fileExists: async (path: string) => {
+        if (path.startsWith(slow)) await new Promise((resolve) => setTimeout(resolve, 20));
+        return false;
+      },
+    });
+    const fields = async (slow: string) => {
+      const result = await mapInterventionToDossier(intervention, slowFirst(slow));
+      return result.ok ? [] : result.problems.map((problem) => problem.field);
+    };
+    const expected = ["documents[0].file_path", "photos[0].file_path", "photos[1].file_path"];
+    expect(await fields("documents/")).toEqual(expected);
+    expect(await fields("photos/")).toEqual(expected);
+  });
+
   it("requires 1–20 operations, 1–50 products and 1–50 documents", async () => {
     const none = await problemsOf({ operations: [], products: [], documents: [] });
     expect(none.map((problem) => problem.field)).toEqual(["operations", "products", "documents"]);

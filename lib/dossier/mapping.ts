@@ -94,10 +94,14 @@ export async function mapInterventionToDossier(aggregate: DossierSource, deps: M
   if (aggregate.photos.length > MAX_PHOTOS_PER_DOSSIER) {
     problems.add("photos", explain(problems, "photos", aggregate.photos.length));
   }
-  const [documentUrls, photoUrls] = await Promise.all([
+  const [documentFiles, photoFiles] = await Promise.all([
     storedFileUrls(aggregate.documents, "documents", deps, problems),
     storedFileUrls(aggregate.photos, "photos", deps, problems),
   ]);
+  // Checked at once, said in the workforce app's order (documents, then photos) whichever check
+  // finished first: the same data always gives the same list.
+  for (const [field, message] of [...documentFiles.missing, ...photoFiles.missing]) problems.add(field, message);
+  const [documentUrls, photoUrls] = [documentFiles.urls, photoFiles.urls];
 
   const photos = photoUrls.map((url) => ({ url }));
   const firstPhotos = photos.slice(0, MAX_PHOTOS_PER_CALL);
@@ -140,13 +144,16 @@ export async function mapInterventionToDossier(aggregate: DossierSource, deps: M
   return problems.isEmpty() ? { ok: true, payload, extraPhotoBatches } : { ok: false, problems: problems.list() };
 }
 
-/** The signed URL of each stored file, reporting unsafe, duplicated and missing paths. */
+/**
+ * The signed URL of each stored file, reporting unsafe and duplicated paths at once, and returning
+ * the missing ones' problems as [field, message] for the caller to report in order.
+ */
 async function storedFileUrls(
   files: readonly { filePath: string }[],
   kind: "documents" | "photos",
   deps: MappingDeps,
   problems: ProblemList,
-): Promise<string[]> {
+): Promise<{ urls: string[]; missing: [string, string][] }> {
   const firstIndexOf = new Map<string, number>();
   files.forEach(({ filePath }, index) => {
     const field = `${kind}[${index}].file_path`;
@@ -159,12 +166,10 @@ async function storedFileUrls(
   const present = await mapConcurrently(files, FILE_CHECK_CONCURRENCY, ({ filePath }) =>
     isSafeStoragePath(filePath) ? deps.fileExists(filePath) : Promise.resolve(true),
   );
-  present.forEach((exists, index) => {
-    const filePath = files[index]?.filePath ?? "";
-    if (!exists) problems.add(`${kind}[${index}].file_path`, problems.words("files.missing", { path: filePath }));
-  });
-
-  return files.map(({ filePath }) => (isSafeStoragePath(filePath) ? deps.signUrl(filePath) : ""));
+  const missing = present.flatMap((exists, index): [string, string][] =>
+    exists ? [] : [[`${kind}[${index}].file_path`, problems.words("files.missing", { path: files[index]?.filePath ?? "" })]],
+  );
+  return { urls: files.map(({ filePath }) => (isSafeStoragePath(filePath) ? deps.signUrl(filePath) : "")), missing };
 }
 
 async function mapConcurrently<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
