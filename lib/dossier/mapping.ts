@@ -101,9 +101,8 @@ export async function mapInterventionToDossier(aggregate: DossierSource, deps: M
   // Checked at once, said in the workforce app's order (documents, then photos) whichever check
   // finished first: the same data always gives the same list.
   for (const [field, message] of [...documentFiles.missing, ...photoFiles.missing]) problems.add(field, message);
-  const [documentUrls, photoUrls] = [documentFiles.urls, photoFiles.urls];
 
-  const photos = photoUrls.map((url) => ({ url }));
+  const photos = photoFiles.urls.map((url) => ({ url }));
   const firstPhotos = photos.slice(0, MAX_PHOTOS_PER_CALL);
   const payload: DossierPayload = {
     externalReference: aggregate.reference,
@@ -125,7 +124,7 @@ export async function mapInterventionToDossier(aggregate: DossierSource, deps: M
     equipment: aggregate.products.map((product) => ({ name: normaliseText(product.name), model: normaliseText(product.model) })),
     documents: aggregate.documents.map((document, index) => ({
       ...(document.type ? { type: document.type } : {}),
-      url: documentUrls[index] ?? "",
+      url: documentFiles.urls[index] ?? "",
     })),
     ...(firstPhotos.length > 0 ? { photos: firstPhotos } : {}),
   };
